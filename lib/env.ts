@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Holdout reads, parsed once. A wrong value stops the process at
+ * start with a message naming the variable, instead of failing later in some request.
+ * .env.example lists the same variables with their defaults.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Any PostgreSQL server. Unset: `holdout start` runs an embedded one under .holdout/. */
+  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  PORT: intFrom(3000, 1, 65535),
+  /** Public URL of the site, used by next-auth for callbacks. */
+  NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
+  /** Signs sessions. Unset: `holdout start` generates one and keeps it in .holdout/auth-secret. */
+  NEXTAUTH_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  GITHUB_ID: optionalString,
+  GITHUB_SECRET: optionalString,
+  GOOGLE_ID: optionalString,
+  GOOGLE_SECRET: optionalString,
+  /** Where datasets are looked for and fetched to. */
+  HOLDOUT_DATA_DIR: optionalString,
+  /** Password of the demo accounts seeded on first start. */
+  HOLDOUT_DEMO_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+  /** Set to "false" to skip seeding the demo course. */
+  HOLDOUT_DEMO: z.enum(["true", "false"]).default("true"),
+  /** Where embedded PostgreSQL, the auth secret and local files live. */
+  HOLDOUT_HOME: z.string().default(".holdout"),
+  /** Parallel jobs per worker process. */
+  WORKER_CONCURRENCY: intFrom(1, 1, 64),
+  /** TF.js backend: auto picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
+  HOLDOUT_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /** Largest upload accepted, in megabytes (all files of one submission together). */
+  HOLDOUT_MAX_UPLOAD_MB: intFrom(200, 1, 10_000),
+  /** Sign-in attempts allowed per email and per IP in a 15-minute window. */
+  HOLDOUT_SIGNIN_LIMIT: intFrom(10, 1, 10_000),
+  /** API requests allowed per token per minute. */
+  HOLDOUT_API_RATE_LIMIT: intFrom(120, 1, 100_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable and its default.`);
+}
+
+let cached: Env | undefined;
+
+/** The parsed environment, read once per process. */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
