@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -49,6 +49,7 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
   const portFile = `${dataDir}.port`;
+  const logFile = `${dataDir}.log`;
   const rememberedPort = existsSync(portFile) ? Number((await readFile(portFile, "utf8")).trim()) : undefined;
   const port = await findFreePort(options.port ?? rememberedPort ?? 54329);
   await mkdir(path.dirname(dataDir), { recursive: true });
@@ -65,8 +66,13 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: isRoot,
     // Small footprint: a course server and its tests share a 2-core machine.
     postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=64MB", "-c", "fsync=on", "-c", "listen_addresses=127.0.0.1"],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
+    // PostgreSQL's own chatter goes to a log file beside the data; errors to the caller too.
+    onLog: (message) => appendFileSync(logFile, String(message)),
+    onError: (message) => {
+      const text = String(message instanceof Error ? message.message : message);
+      appendFileSync(logFile, text);
+      if (/FATAL|PANIC|could not|failed/i.test(text)) log(text.trimEnd());
+    },
   });
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {

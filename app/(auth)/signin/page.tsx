@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentUser } from "@/web/session";
+import { enabledOAuthProviders } from "@/web/auth-options";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const ERRORS: Record<string, string> = {
+  CredentialsSignin: "That email and password do not match an account. Check both and try again.",
+  OAuthNoAccount: "No Holdout account uses that email yet. Sign up with your course's join code first, then use this provider.",
+  OAuthNoEmail: "The provider did not share an email address, so Holdout cannot find your account. Sign in with your email and password.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
+  if (await currentUser().catch(() => null)) redirect("/courses");
+  const { error, callbackUrl } = await searchParams;
+  const message = error ? (ERRORS[error] ?? decodeURIComponent(error)) : undefined;
+  return (
+    <div className="mx-auto max-w-md">
+      <h1 className="mb-6 text-2xl font-semibold">Sign in to Holdout</h1>
+      <SignInForm initialError={message} callbackUrl={callbackUrl ?? "/courses"} providers={enabledOAuthProviders()} />
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { useState } from "react";
+import { Alert, buttonClass, Field, inputClass } from "@/components/ui/form";
+import { changePasswordAction } from "./actions";
+
+export function ChangePasswordForm() {
+  const [result, setResult] = useState<{ ok: boolean; text: string }>();
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setPending(true);
+    const outcome = await changePasswordAction({ currentPassword: String(form.get("currentPassword")), newPassword: String(form.get("newPassword")) });
+    setPending(false);
+    setResult(outcome.ok ? { ok: true, text: outcome.message ?? "Password changed." } : { ok: false, text: outcome.error });
+    if (outcome.ok) formElement.reset();
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {result && <Alert kind={result.ok ? "success" : "error"}>{result.text}</Alert>}
+      <Field id="currentPassword" label="Current password">
+        <input id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" required className={inputClass} />
+      </Field>
+      <Field id="newPassword" label="New password" hint="At least 8 characters.">
+        <input id="newPassword" name="newPassword" type="password" autoComplete="new-password" required minLength={8} className={inputClass} />
+      </Field>
+      <button type="submit" disabled={pending} className={buttonClass}>
+        {pending ? "Saving…" : "Change password"}
+      </button>
+    </form>
+  );
+}

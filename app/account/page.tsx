@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import { Alert, Card } from "@/components/ui/form";
+import { requireUser } from "@/web/session";
+import { ChangePasswordForm } from "./change-password-form";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage() {
+  const user = await requireUser();
+  return (
+    <div className="mx-auto max-w-xl space-y-6">
+      <h1 className="text-2xl font-semibold">Your account</h1>
+      {user.mustChangePassword && <Alert kind="info">You signed in with a one-time password. Choose your own password now.</Alert>}
+      <Card>
+        <dl className="grid grid-cols-3 gap-2 text-sm">
+          <dt className="text-slate-500">Name</dt>
+          <dd className="col-span-2">{user.name}</dd>
+          <dt className="text-slate-500">Email</dt>
+          <dd className="col-span-2">{user.email}</dd>
+          <dt className="text-slate-500">Role</dt>
+          <dd className="col-span-2">{user.role === "INSTRUCTOR" ? "Instructor" : "Student"}</dd>
+        </dl>
+      </Card>
+      <Card>
+        <h2 className="mb-4 text-lg font-semibold">Change password</h2>
+        <ChangePasswordForm />
+      </Card>
+    </div>
+  );
+}

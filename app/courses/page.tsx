@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card } from "@/components/ui/form";
+import { db } from "@/lib/db";
+import { requireUser } from "@/web/session";
+import { JoinCourseForm } from "./join-course-form";
+
+export const metadata: Metadata = { title: "Your courses" };
+
+export default async function CoursesPage() {
+  const user = await requireUser();
+  const enrollments = await db().enrollment.findMany({
+    where: { userId: user.id },
+    include: { course: { include: { competitions: { orderBy: { closesAt: "asc" } } } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Your courses</h1>
+      {enrollments.length === 0 && <p className="text-slate-600">You are not in any course yet. Enter the join code your instructor gave you.</p>}
+      {enrollments.map(({ course, role }) => (
+        <Card key={course.id}>
+          <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="text-xl font-semibold">{course.name}</h2>
+            {role === "INSTRUCTOR" && <span className="text-sm text-slate-500">Join code: <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code></span>}
+          </div>
+          {course.competitions.length === 0 ? (
+            <p className="text-sm text-slate-600">No competitions yet.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100">
+              {course.competitions.map((competition) => (
+                <li key={competition.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <Link href={`/c/${competition.slug}`} className="font-medium text-indigo-700 hover:underline">{competition.title}</Link>
+                  <span className="text-sm text-slate-500">{competition.closesAt < new Date() ? "closed" : "open"} · {competition.datasetId}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      ))}
+      <Card>
+        <JoinCourseForm />
+      </Card>
+    </div>
+  );
+}

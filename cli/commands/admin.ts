@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import { createInstructor } from "../../lib/accounts/accounts";
+import { createPrismaClient } from "../../lib/db";
+import { resolveDatabase } from "../database";
+
+/** `holdout migrate` and `holdout create-instructor`: database administration. */
+export function registerAdminCommands(program: Command) {
+  program
+    .command("migrate")
+    .description("apply pending database migrations (DATABASE_URL, or the embedded database)")
+    .action(async () => {
+      const database = await resolveDatabase((line) => console.log(line));
+      await database.stop();
+      console.log("database is up to date");
+    });
+
+  program
+    .command("create-instructor")
+    .description("create an instructor account (or reset one) and print a one-time password")
+    .requiredOption("--email <email>", "the instructor's email")
+    .requiredOption("--name <name>", "the instructor's full name")
+    .action(async (options: { email: string; name: string }) => {
+      const database = await resolveDatabase();
+      const prisma = createPrismaClient(database.url, { max: 1 });
+      try {
+        const { user, password, created } = await createInstructor(prisma, options);
+        console.log(`${created ? "Created" : "Reset"} instructor ${user.name} <${user.email}>`);
+        console.log(`One-time password: ${password}`);
+        console.log("They will be asked to choose their own password after signing in.");
+      } finally {
+        await prisma.$disconnect();
+        await database.stop();
+      }
+    });
+}

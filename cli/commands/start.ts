@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { createPrismaClient } from "../../lib/db";
+import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, seedDemo } from "../../lib/demo/seed";
+import { availableBuiltInDatasets } from "../../lib/demo/available-datasets";
+import { env } from "../../lib/env";
+import { holdoutHome, resolveDatabase } from "../database";
+import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
+
+const HOLDOUT_BIN = path.join(ROOT, "bin", "holdout.mjs");
+
+/** Secret for signing sessions: NEXTAUTH_SECRET, or one generated once and kept in .holdout/. */
+async function authSecret(): Promise<string> {
+  const configured = env().NEXTAUTH_SECRET;
+  if (configured) return configured;
+  const file = path.join(holdoutHome(), "auth-secret");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(holdoutHome(), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export function registerStartCommand(program: Command) {
+  program
+    .command("start")
+    .description("run the whole platform: database, web server and a worker")
+    .option("--dev", "run the web app with `next dev` (hot reload) instead of a production build")
+    .option("--no-worker", "do not start a worker in this process group")
+    .action(async (options: { dev?: boolean; worker: boolean }) => {
+      const log = (line: string) => console.log(`[holdout] ${line}`);
+      const config = env();
+      const database = await resolveDatabase((line) => console.log(`[db] ${line}`));
+      log(`database: ${database.kind === "external" ? "DATABASE_URL" : "embedded PostgreSQL in " + path.join(holdoutHome(), "pg")}`);
+
+      const demoPassword = config.HOLDOUT_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
+      let demoSeeded: string[] | undefined;
+      if (config.HOLDOUT_DEMO === "true") {
+        const prisma = createPrismaClient(database.url, { max: 1 });
+        try {
+          demoSeeded = (await seedDemo(prisma, { password: demoPassword, availableDatasets: await availableBuiltInDatasets() })).competitions;
+        } finally {
+          await prisma.$disconnect();
+        }
+      }
+
+      const port = config.PORT;
+      const childEnv: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: database.url,
+        NEXTAUTH_SECRET: await authSecret(),
+        NEXTAUTH_URL: config.NEXTAUTH_URL ?? `http://localhost:${port}`,
+        NEXT_TELEMETRY_DISABLED: "1",
+        PORT: String(port),
+      };
+      if (!options.dev) await ensureWebBuild(log);
+
+      const children: ChildProcess[] = [];
+      let stopping = false;
+      const stopAll = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        log("stopping…");
+        for (const child of children) child.kill("SIGTERM");
+        await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)));
+        await database.stop();
+        process.exit(code);
+      };
+      const run = (name: string, args: string[]) => {
+        const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+        prefixLines(child.stdout, `[${name}]`);
+        prefixLines(child.stderr, `[${name}]`);
+        child.on("exit", (code, signal) => {
+          if (stopping) return;
+          log(`${name} exited (${signal ?? code}); stopping everything`);
+          void stopAll(code || 1);
+        });
+        children.push(child);
+      };
+      run("web", [NEXT_BIN, options.dev ? "dev" : "start", "-p", String(port)]);
+      if (options.worker) run("worker", [HOLDOUT_BIN, "worker"]);
+      process.on("SIGINT", () => void stopAll(0));
+      process.on("SIGTERM", () => void stopAll(0));
+
+      log(`Holdout is starting at http://localhost:${port}`);
+      if (demoSeeded) {
+        log(`demo course "Deep Learning" (join code ${DEMO_COURSE_JOIN_CODE}); competitions: ${demoSeeded.join(", ") || "none (no dataset found; run npx holdout datasets fetch)"}`);
+        for (const account of DEMO_ACCOUNTS) log(`  sign in as ${account.email} / ${demoPassword} (${account.role.toLowerCase()})`);
+      }
+      log("press Ctrl-C to stop");
+    });
+}

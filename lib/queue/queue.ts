@@ -1,0 +1,95 @@
+import type { Job, Prisma, PrismaClient } from "../db";
+import { JOB_TYPES, type EvaluateSubmissionPayload } from "./jobs";
+
+type Tx = Prisma.TransactionClient | PrismaClient;
+
+/** A job is "stale" when its worker has not sent a heartbeat for this long: presumed dead. */
+export const DEFAULT_STALE_AFTER_SECONDS = 30;
+
+/** Enqueue inside the caller's transaction, so a submission and its job exist together or not at all. */
+export async function enqueueEvaluation(tx: Tx, payload: EvaluateSubmissionPayload, options: { maxAttempts?: number } = {}): Promise<Job> {
+  return tx.job.create({
+    data: { type: JOB_TYPES.evaluateSubmission, payload, submissionId: payload.submissionId, maxAttempts: options.maxAttempts ?? 3 },
+  });
+}
+
+/**
+ * Claims the oldest runnable job. FOR UPDATE SKIP LOCKED lets any number of workers on any number
+ * of machines poll at once: each row goes to exactly one of them.
+ */
+export async function claimJob(prisma: PrismaClient, workerId: string): Promise<Job | null> {
+  const rows = await prisma.$queryRaw<Job[]>`
+    UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedAt" = now(), "heartbeatAt" = now(), "attempts" = "attempts" + 1
+    WHERE "id" = (
+      SELECT "id" FROM "Job"
+      WHERE "status" = 'PENDING' AND "runAfter" <= now()
+      ORDER BY "createdAt"
+      FOR UPDATE SKIP LOCKED
+      LIMIT 1
+    )
+    RETURNING *`;
+  return rows[0] ?? null;
+}
+
+/** Keeps this worker's running jobs alive; returns the ids it still holds. */
+export async function heartbeat(prisma: PrismaClient, workerId: string, jobIds: string[]): Promise<string[]> {
+  if (jobIds.length === 0) return [];
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    UPDATE "Job" SET "heartbeatAt" = now()
+    WHERE "id" = ANY(${jobIds}) AND "lockedBy" = ${workerId} AND "status" = 'RUNNING'
+    RETURNING "id"`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Finds jobs whose worker stopped sending heartbeats (killed, machine lost) and puts them back in
+ * the queue, or fails them once they have used all their attempts. Any worker may run this.
+ * Returns the jobs that ran out of attempts, so the caller can fail their submissions.
+ */
+export async function recoverStaleJobs(prisma: PrismaClient, staleAfterSeconds = DEFAULT_STALE_AFTER_SECONDS): Promise<{ requeued: string[]; exhausted: Job[] }> {
+  const requeued = await prisma.$queryRaw<Array<{ id: string }>>`
+    UPDATE "Job" SET "status" = 'PENDING', "lockedBy" = NULL, "lockedAt" = NULL, "runAfter" = now(),
+      "lastError" = 'worker stopped responding (attempt ' || "attempts" || ')'
+    WHERE "status" = 'RUNNING' AND "heartbeatAt" < now() - make_interval(secs => ${staleAfterSeconds}) AND "attempts" < "maxAttempts"
+    RETURNING "id"`;
+  const exhausted = await prisma.$queryRaw<Job[]>`
+    UPDATE "Job" SET "status" = 'FAILED', "lockedBy" = NULL, "finishedAt" = now(),
+      "lastError" = 'worker stopped responding on every attempt'
+    WHERE "status" = 'RUNNING' AND "heartbeatAt" < now() - make_interval(secs => ${staleAfterSeconds}) AND "attempts" >= "maxAttempts"
+    RETURNING *`;
+  return { requeued: requeued.map((row) => row.id), exhausted };
+}
+
+/**
+ * Settles a job, but only while this worker still holds it: if it was presumed dead and requeued,
+ * its late result is dropped, so a submission is scored once.
+ */
+export async function settleJob(
+  tx: Tx,
+  jobId: string,
+  workerId: string,
+  outcome: { status: "SUCCEEDED" | "FAILED" | "CANCELLED"; error?: string },
+): Promise<boolean> {
+  const { count } = await tx.job.updateMany({
+    where: { id: jobId, lockedBy: workerId, status: "RUNNING" },
+    data: { status: outcome.status, lastError: outcome.error ?? null, finishedAt: new Date(), lockedBy: null },
+  });
+  return count === 1;
+}
+
+/** Returns a job to the queue after a platform-side failure (e.g. database down mid-job). */
+export async function retryJobLater(prisma: PrismaClient, jobId: string, workerId: string, error: string, delaySeconds: number): Promise<boolean> {
+  const { count } = await prisma.job.updateMany({
+    where: { id: jobId, lockedBy: workerId, status: "RUNNING" },
+    data: { status: "PENDING", lockedBy: null, lockedAt: null, lastError: error, runAfter: new Date(Date.now() + delaySeconds * 1000) },
+  });
+  return count === 1;
+}
+
+/** Position in the queue of a submission's pending job (1 = next), or null if not waiting. */
+export async function queuePosition(prisma: PrismaClient, submissionId: string): Promise<number | null> {
+  const job = await prisma.job.findFirst({ where: { submissionId, status: "PENDING" }, orderBy: { createdAt: "desc" } });
+  if (!job) return null;
+  const ahead = await prisma.job.count({ where: { status: "PENDING", createdAt: { lt: job.createdAt } } });
+  return ahead + 1;
+}
