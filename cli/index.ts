@@ -1,5 +1,19 @@
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { commands } from "./commands";
+import { EnvError, parseEnv } from "../lib/env";
+
+// Settings from .env (as the web app reads them), without overriding the real environment.
+if (existsSync(".env")) process.loadEnvFile(".env");
+try {
+  parseEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(`holdout: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
 
 const program = new Command()
   .name("holdout")

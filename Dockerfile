@@ -1,0 +1,21 @@
+# Web server image (and the CPU worker image: same code, other command).
+FROM node:20-bookworm-slim AS base
+WORKDIR /app
+ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
+COPY package.json package-lock.json ./
+COPY scripts/postinstall.mjs scripts/postinstall.mjs
+COPY prisma prisma
+COPY prisma.config.ts ./
+RUN npm ci --include=dev
+COPY . .
+RUN npx next build
+
+FROM base AS web
+EXPOSE 3000
+CMD ["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]
+
+# CPU worker: TensorFlow.js's native CPU backend (tfjs-node downloads libtensorflow at install,
+# which works on a connected build machine), falling back to wasm if it is missing.
+FROM base AS worker-cpu
+RUN npm install --no-save @tensorflow/tfjs-node@4.22.0 || echo "tfjs-node unavailable: the worker will use wasm"
+CMD ["node", "bin/holdout.mjs", "worker"]

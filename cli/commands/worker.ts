@@ -1,0 +1,29 @@
+import type { Command } from "commander";
+import { createPrismaClient } from "../../lib/db";
+import { env } from "../../lib/env";
+import { startWorker } from "../../worker/worker";
+import { resolveDatabase } from "../database";
+
+export function registerWorkerCommand(program: Command) {
+  program
+    .command("worker")
+    .description("run a worker that trains and scores submissions (WORKER_CONCURRENCY jobs at once)")
+    .option("--concurrency <n>", "parallel jobs (default WORKER_CONCURRENCY or 1)")
+    .action(async (options: { concurrency?: string }) => {
+      const config = env();
+      const database = await resolveDatabase();
+      const prisma = createPrismaClient(database.url, { max: 5 });
+      const worker = startWorker({ prisma, concurrency: Number(options.concurrency ?? config.WORKER_CONCURRENCY), backend: config.HOLDOUT_BACKEND });
+      const shutdown = async () => {
+        console.log("worker: finishing running jobs, then stopping (Ctrl-C again to kill them)");
+        process.once("SIGINT", () => process.exit(130));
+        await worker.stop();
+        await prisma.$disconnect();
+        await database.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", () => void shutdown());
+      process.once("SIGTERM", () => void shutdown());
+      await worker.done;
+    });
+}

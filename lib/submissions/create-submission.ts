@@ -1,0 +1,92 @@
+import { AppError } from "../errors";
+import type { PrismaClient, Submission } from "../db";
+import { competitionForUser, competitionPhase } from "../competitions/access";
+import { enqueueEvaluation } from "../queue/queue";
+import { putBlob } from "../storage/blobs";
+import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
+import { checkSubmissionFiles, type UploadedFile } from "./check-files";
+import { parsePreprocessing, parseSubmissionKind } from "./schemas";
+
+export interface CreateSubmissionInput {
+  userId: string;
+  competitionSlug: string;
+  kind?: unknown;
+  preprocessing?: unknown;
+  trainingSettings?: unknown;
+  note?: string;
+  files: UploadedFile[];
+  now?: Date;
+}
+
+export interface CreatedSubmission {
+  submission: Submission;
+  warnings: string[];
+  remainingToday: number | null;
+}
+
+function userError(error: unknown): never {
+  throw new AppError("BAD_REQUEST", error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Checks the files with the same ingestion code the worker uses, then writes the submission, its
+ * files and its job in one transaction. Bad files are refused before anything is stored.
+ */
+export async function createSubmission(prisma: PrismaClient, input: CreateSubmissionInput): Promise<CreatedSubmission> {
+  const now = input.now ?? new Date();
+  const { competition, isInstructor } = await competitionForUser(prisma, input.competitionSlug, input.userId);
+  const phase = competitionPhase(competition, now);
+  if (phase === "upcoming" && !isInstructor) throw new AppError("FORBIDDEN", `This competition opens at ${competition.opensAt.toISOString()}. Submit after that.`);
+  if (phase === "closed" && !isInstructor) throw new AppError("FORBIDDEN", `This competition closed at ${competition.closesAt.toISOString()}; it takes no more submissions.`);
+
+  let kind: "WEIGHTS" | "DEFINITION";
+  let preprocessing;
+  try {
+    kind = parseSubmissionKind(input.kind);
+    preprocessing = parsePreprocessing(input.preprocessing);
+  } catch (error) {
+    userError(error);
+  }
+  if (!competition.allowedKinds.includes(kind)) {
+    throw new AppError("BAD_REQUEST", `This competition takes ${competition.allowedKinds.map((k) => (k === "WEIGHTS" ? "trained models" : "definitions")).join(" and ")} only.`);
+  }
+  if (input.note && input.note.length > 500) throw new AppError("BAD_REQUEST", "Keep the note under 500 characters.");
+
+  const check = await checkSubmissionFiles({ files: input.files, kind, preprocessing, competition, trainingSettings: input.trainingSettings });
+  if (!check.ok) throw new AppError("UNPROCESSABLE", check.errors.join("\n"), { errors: check.errors });
+
+  return prisma.$transaction(async (tx) => {
+    // One submitter at a time per competition: two uploads racing for the last slot of the day
+    // queue here, and the second one sees the first one's row.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`submit:${competition.id}:${input.userId}`}))`;
+    let remainingToday: number | null = null;
+    if (!isInstructor) {
+      const used = await tx.submission.count({ where: countsTowardLimitWhere(competition.id, input.userId, now) });
+      if (used >= competition.dailyLimit) {
+        throw new AppError(
+          "RATE_LIMITED",
+          `You have used all ${competition.dailyLimit} submissions for today. Your next one is possible after ${nextUtcDay(now).toISOString()} (00:00 UTC).`,
+        );
+      }
+      remainingToday = competition.dailyLimit - used - 1;
+    }
+    const stored = [];
+    for (const file of check.files) stored.push({ ...file, ...(await putBlob(tx, file.data)) });
+    const submission = await tx.submission.create({
+      data: {
+        competitionId: competition.id,
+        userId: input.userId,
+        kind,
+        format: check.format,
+        preprocessing,
+        trainingSettings: check.trainingSettings ?? undefined,
+        note: input.note?.trim() || null,
+        isBaseline: isInstructor,
+        createdAt: now,
+        files: { create: stored.map((file) => ({ name: file.name, role: file.role, blobSha256: file.sha256, size: file.size })) },
+      },
+    });
+    await enqueueEvaluation(tx, { version: 1, submissionId: submission.id, rescore: 0 });
+    return { submission, warnings: check.warnings, remainingToday };
+  });
+}

@@ -1,0 +1,156 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Job, Prisma, PrismaClient } from "../lib/db";
+import { evaluateSubmissionPayload } from "../lib/queue/jobs";
+import { retryJobLater, settleJob } from "../lib/queue/queue";
+import { getBlob } from "../lib/storage/blobs";
+import { DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET } from "../lib/competitions/defaults";
+import { summarizeCurves } from "../lib/submissions/curves";
+import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
+import { runInChild } from "./supervise";
+
+export interface EvaluateContext {
+  prisma: PrismaClient;
+  workerId: string;
+  backend: EvaluationTask["backend"];
+  log: (line: string) => void;
+}
+
+/** Only a file name: uploads are stored under their base name inside the job's own directory. */
+function safeName(name: string): string {
+  const base = path.basename(name.replaceAll("\\", "/"));
+  return base && base !== "." && base !== ".." ? base : "file";
+}
+
+function asJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+/** Runs one evaluate-submission job: train if it is a definition, then score on both splits. */
+export async function evaluateSubmission(job: Job, context: EvaluateContext): Promise<void> {
+  const { prisma, workerId, log } = context;
+  const parsed = evaluateSubmissionPayload.safeParse(job.payload);
+  if (!parsed.success) {
+    await settleJob(prisma, job.id, workerId, { status: "FAILED", error: `unreadable payload: ${parsed.error.message}` });
+    return;
+  }
+  const submission = await prisma.submission.findUnique({
+    where: { id: parsed.data.submissionId },
+    include: { files: true, competition: { include: { testSet: true } } },
+  });
+  if (!submission || submission.status === "CANCELLED") {
+    await settleJob(prisma, job.id, workerId, { status: "CANCELLED", error: submission ? "submission cancelled" : "submission deleted" });
+    return;
+  }
+  const { competition } = submission;
+  const stillOurs = { jobId: job.id, lockedBy: workerId, status: "RUNNING" as const };
+  const updateSubmission = (data: Prisma.SubmissionUpdateInput) =>
+    prisma.submission.updateMany({ where: { id: submission.id, jobs: { some: stillOurs } }, data: data as Prisma.SubmissionUpdateManyMutationInput });
+
+  await updateSubmission({ status: "VALIDATING", startedAt: new Date(), finishedAt: null, failureReason: null, failureSource: null, progress: { phase: "VALIDATING" } });
+
+  const workDir = await mkdtemp(path.join(os.tmpdir(), "holdout-job-"));
+  try {
+    const filesDir = path.join(workDir, "files");
+    await mkdir(filesDir);
+    for (const file of submission.files) await writeFile(path.join(filesDir, safeName(file.name)), await getBlob(prisma, file.blobSha256));
+    let customTestSet: EvaluationTask["customTestSet"];
+    if (competition.testSet) {
+      const dir = path.join(workDir, "test-set");
+      await mkdir(dir);
+      const name = `test-set.${competition.testSet.format}`;
+      await writeFile(path.join(dir, name), await getBlob(prisma, competition.testSet.blobSha256));
+      customTestSet = { dir, files: [name] };
+    }
+    const budget = { ...DEFAULT_TRAINING_BUDGET, ...(competition.trainingBudget as object) };
+    const limits = { ...DEFAULT_RESOURCE_LIMITS, ...(competition.resourceLimits as object) };
+    const task: EvaluationTask = {
+      submissionId: submission.id,
+      kind: submission.kind,
+      filesDir,
+      files: submission.files.map((file) => ({ name: safeName(file.name), role: file.role })),
+      preprocessing: submission.preprocessing,
+      trainingSettings: submission.trainingSettings,
+      dataset: { id: competition.datasetId, dataDir: process.env.HOLDOUT_DATA_DIR },
+      customTestSet,
+      split: { seed: competition.splitSeed, publicFraction: competition.publicFraction },
+      budget,
+      limits: { maxParams: limits.maxParams, maxFlops: limits.maxFlops },
+      backend: context.backend,
+    };
+    // Definitions get their training budget on top of the scoring limit.
+    const timeoutSeconds = limits.timeoutSeconds + (submission.kind === "DEFINITION" ? budget.maxSeconds : 0);
+    const epochs: EpochRecord[] = [];
+    let settled = false;
+
+    const onMessage = async (message: ChildMessage) => {
+      switch (message.type) {
+        case "phase":
+          await updateSubmission({ status: message.phase, progress: { phase: message.phase, message: message.message ?? null } });
+          break;
+        case "epoch": {
+          epochs.push(message.record);
+          const curves = asJson({ source: "training", ...summarizeCurves(epochs) });
+          await prisma.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, curves }, update: { curves } });
+          await updateSubmission({
+            progress: { phase: "TRAINING", epoch: message.record.epoch, totalEpochs: message.totalEpochs, fraction: message.record.epoch / message.totalEpochs, etaSeconds: message.etaSeconds },
+          });
+          break;
+        }
+        case "result": {
+          const { result } = message;
+          settled = await prisma.$transaction(async (tx) => {
+            if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
+            const report = {
+              backend: result.backend,
+              examplesPerSecond: result.examplesPerSecond,
+              metrics: asJson(result.public),
+              privateMetrics: asJson(result.private),
+              curves: result.curves ? asJson(result.curves) : undefined,
+              summary: asJson(result.summary),
+              confusion: asJson(result.public.confusion),
+              misclassified: asJson(result.misclassified),
+              splitInfo: asJson({ ...(result.splitInfo as object), classNames: result.classNames, warnings: result.warnings }),
+            };
+            await tx.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...report }, update: report });
+            const score = { metric: "accuracy", publicScore: result.public.accuracy, privateScore: result.private.accuracy, publicLoss: finiteOrNull(result.public.loss), privateLoss: finiteOrNull(result.private.loss) };
+            await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...score }, update: score });
+            await tx.submission.update({ where: { id: submission.id }, data: { status: "SCORED", format: result.format, finishedAt: new Date(), progress: { phase: "SCORED" } } });
+            return true;
+          });
+          log(`submission ${submission.id} scored: public ${result.public.accuracy.toFixed(4)}`);
+          break;
+        }
+        case "failure":
+          settled = await failSubmission(prisma, job, workerId, submission.id, message.source, message.message);
+          break;
+      }
+    };
+
+    const outcome = await runInChild(task, { memoryMb: limits.memoryMb, timeoutSeconds, onMessage });
+    if (outcome.kind === "crashed" && !settled) {
+      if (outcome.source === "PLATFORM" && job.attempts < job.maxAttempts) {
+        log(`submission ${submission.id}: ${outcome.reason}; retrying`);
+        await updateSubmission({ status: "QUEUED", progress: { phase: "QUEUED", message: "retrying after a worker problem" } });
+        await retryJobLater(prisma, job.id, workerId, outcome.reason, 5);
+      } else {
+        await failSubmission(prisma, job, workerId, submission.id, outcome.source, outcome.reason);
+      }
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+export async function failSubmission(prisma: PrismaClient, job: Job, workerId: string, submissionId: string, source: "SUBMISSION" | "PLATFORM", reason: string): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    if (!(await settleJob(tx, job.id, workerId, { status: "FAILED", error: reason }))) return false;
+    await tx.submission.update({ where: { id: submissionId }, data: { status: "FAILED", failureReason: reason, failureSource: source, finishedAt: new Date(), progress: { phase: "FAILED" } } });
+    return true;
+  });
+}

@@ -1,0 +1,120 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type { Job, PrismaClient } from "../lib/db";
+import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "../lib/queue/queue";
+import { JOB_TYPES } from "../lib/queue/jobs";
+import { evaluateSubmission, type EvaluateContext } from "./evaluate";
+
+export interface WorkerOptions {
+  prisma: PrismaClient;
+  concurrency: number;
+  backend: EvaluateContext["backend"];
+  pollIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  staleAfterSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningWorker {
+  id: string;
+  /** Stops claiming new jobs and waits for the running ones. */
+  stop(): Promise<void>;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The worker loop: claim a job, run it in a supervised child process, repeat, with up to
+ * `concurrency` jobs at once. Heartbeats keep claimed jobs alive; any worker puts back the jobs
+ * of a worker that stopped sending them. No error of one job, and no database outage, ends the loop.
+ */
+export function startWorker(options: WorkerOptions): RunningWorker {
+  const { prisma, concurrency } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5000;
+  const staleAfterSeconds = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
+  const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const running = new Map<string, Promise<void>>();
+  let stopping = false;
+
+  const context: EvaluateContext = { prisma, workerId: id, backend: options.backend, log };
+
+  async function beat() {
+    try {
+      await prisma.worker.upsert({
+        where: { id },
+        create: { id, hostname: os.hostname(), pid: process.pid, backend: options.backend },
+        update: { lastSeenAt: new Date() },
+      });
+      await heartbeat(prisma, id, [...running.keys()]);
+      const { requeued, exhausted } = await recoverStaleJobs(prisma, staleAfterSeconds);
+      if (requeued.length) log(`requeued ${requeued.length} job(s) of a worker that stopped responding`);
+      for (const job of exhausted) {
+        if (!job.submissionId) continue;
+        await prisma.submission.updateMany({
+          where: { id: job.submissionId, status: { notIn: ["SCORED", "CANCELLED"] } },
+          data: { status: "FAILED", failureSource: "PLATFORM", failureReason: "Scoring was interrupted on every attempt (the worker stopped). This does not count against your daily limit; submit again.", finishedAt: new Date() },
+        });
+      }
+    } catch (error) {
+      log(`heartbeat failed (will retry): ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  async function runJob(job: Job) {
+    try {
+      if (job.type === JOB_TYPES.evaluateSubmission) await evaluateSubmission(job, context);
+      else {
+        await prisma.job.update({ where: { id: job.id }, data: { status: "FAILED", lastError: `unknown job type ${job.type}`, finishedAt: new Date() } });
+      }
+    } catch (error) {
+      // The job's own failure paths record reasons; reaching here means the platform failed
+      // (e.g. the database went away). Leave the job to the stale-job recovery, which retries it.
+      log(`job ${job.id} hit an internal error; it will be retried: ${(error as Error).stack ?? error}`);
+    }
+  }
+
+  const heartbeatTimer = setInterval(() => void beat(), heartbeatIntervalMs);
+
+  const done = (async () => {
+    await beat();
+    log(`worker ${id} ready (concurrency ${concurrency}, backend preference ${options.backend})`);
+    while (!stopping) {
+      if (running.size >= concurrency) {
+        await Promise.race(running.values());
+        continue;
+      }
+      let job: Job | null = null;
+      try {
+        job = await claimJob(prisma, id);
+      } catch (error) {
+        log(`could not reach the database to claim jobs (will retry): ${(error as Error).message.split("\n")[0]}`);
+        await sleep(pollIntervalMs * 2);
+        continue;
+      }
+      if (!job) {
+        await sleep(pollIntervalMs);
+        continue;
+      }
+      log(`claimed job ${job.id} (${job.type}, attempt ${job.attempts}/${job.maxAttempts})`);
+      const claimed = job;
+      const task = runJob(claimed).finally(() => running.delete(claimed.id));
+      running.set(claimed.id, task);
+    }
+    await Promise.all(running.values());
+    clearInterval(heartbeatTimer);
+    await prisma.worker.delete({ where: { id } }).catch(() => {});
+  })();
+
+  return {
+    id,
+    done,
+    async stop() {
+      stopping = true;
+      await done;
+    },
+  };
+}
