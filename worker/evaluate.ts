@@ -44,7 +44,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
     return;
   }
   const { competition } = submission;
-  const stillOurs = { jobId: job.id, lockedBy: workerId, status: "RUNNING" as const };
+  const stillOurs = { id: job.id, lockedBy: workerId, status: "RUNNING" as const };
   const updateSubmission = (data: Prisma.SubmissionUpdateInput) =>
     prisma.submission.updateMany({ where: { id: submission.id, jobs: { some: stillOurs } }, data: data as Prisma.SubmissionUpdateManyMutationInput });
 
@@ -91,7 +91,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
           break;
         case "epoch": {
           epochs.push(message.record);
-          const curves = asJson({ source: "training", ...summarizeCurves(epochs) });
+          const curves = asJson(summarizeCurves("training", epochs));
           await prisma.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, curves }, update: { curves } });
           await updateSubmission({
             progress: { phase: "TRAINING", epoch: message.record.epoch, totalEpochs: message.totalEpochs, fraction: message.record.epoch / message.totalEpochs, etaSeconds: message.etaSeconds },

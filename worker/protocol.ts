@@ -1,3 +1,7 @@
+import type { EpochRecord, EvaluationResult } from "../lib/submissions/evaluation";
+
+export type { EpochRecord, EvaluationResult };
+
 /**
  * Messages between the worker and the child process that runs one job. The child has no database
  * access: it gets its job's files in a private directory and reports back over IPC.
@@ -14,42 +18,10 @@ export interface EvaluationTask {
   /** An instructor's own test set, as files in filesDir's sibling directory. */
   customTestSet?: { dir: string; files: string[] };
   split: { seed: number; publicFraction: number };
-  budget: { maxEpochs: number; maxSeconds: number; maxParams: number };
+  /** maxTrainExamples: train on an evenly spread subset (CPU-only servers, tests). */
+  budget: { maxEpochs: number; maxSeconds: number; maxParams: number; maxTrainExamples?: number };
   limits: { maxParams: number; maxFlops: number };
   backend: "auto" | "tensorflow" | "wasm" | "cpu";
-}
-
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  seconds: number;
-}
-
-export interface SplitMetrics {
-  examples: number;
-  accuracy: number;
-  loss: number;
-  ece: number;
-  confusion: number[][];
-  perClass: Array<{ label: string; accuracy: number; precision: number; recall: number; support: number }>;
-}
-
-export interface EvaluationResult {
-  backend: string;
-  examplesPerSecond: number;
-  format: string;
-  summary: unknown;
-  public: SplitMetrics;
-  private: SplitMetrics;
-  /** Public-split examples the model got wrong: index in the test set, predicted and true labels. */
-  misclassified: Array<{ index: number; predicted: number; actual: number; confidence: number }>;
-  curves: unknown;
-  splitInfo: unknown;
-  classNames: string[];
-  warnings: string[];
 }
 
 export type ChildMessage =

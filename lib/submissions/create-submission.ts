@@ -1,11 +1,11 @@
 import { AppError } from "../errors";
-import type { PrismaClient, Submission } from "../db";
+import { Prisma, type PrismaClient, type Submission } from "../db";
 import { competitionForUser, competitionPhase } from "../competitions/access";
 import { enqueueEvaluation } from "../queue/queue";
 import { putBlob } from "../storage/blobs";
 import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
 import { checkSubmissionFiles, type UploadedFile } from "./check-files";
-import { parsePreprocessing, parseSubmissionKind } from "./schemas";
+import { parsePreprocessing, parseSubmissionKind, type Preprocessing } from "./schemas";
 
 export interface CreateSubmissionInput {
   userId: string;
@@ -40,7 +40,7 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
   if (phase === "closed" && !isInstructor) throw new AppError("FORBIDDEN", `This competition closed at ${competition.closesAt.toISOString()}; it takes no more submissions.`);
 
   let kind: "WEIGHTS" | "DEFINITION";
-  let preprocessing;
+  let preprocessing: Preprocessing | null;
   try {
     kind = parseSubmissionKind(input.kind);
     preprocessing = parsePreprocessing(input.preprocessing);
@@ -52,7 +52,8 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
   }
   if (input.note && input.note.length > 500) throw new AppError("BAD_REQUEST", "Keep the note under 500 characters.");
 
-  const check = await checkSubmissionFiles({ files: input.files, kind, preprocessing, competition, trainingSettings: input.trainingSettings });
+  const testSet = competition.testSetId ? await prisma.testSet.findUnique({ where: { id: competition.testSetId } }) : null;
+  const check = await checkSubmissionFiles({ files: input.files, kind, preprocessing, competition: { ...competition, testSet }, trainingSettings: input.trainingSettings });
   if (!check.ok) throw new AppError("UNPROCESSABLE", check.errors.join("\n"), { errors: check.errors });
 
   return prisma.$transaction(async (tx) => {
@@ -78,8 +79,8 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
         userId: input.userId,
         kind,
         format: check.format,
-        preprocessing,
-        trainingSettings: check.trainingSettings ?? undefined,
+        preprocessing: preprocessing ?? Prisma.DbNull,
+        trainingSettings: check.trainingSettings ?? Prisma.DbNull,
         note: input.note?.trim() || null,
         isBaseline: isInstructor,
         createdAt: now,

@@ -1,14 +1,23 @@
-import type { EpochRecord } from "../../worker/protocol";
+import { analyzeCurves } from "../training/overtraining";
+import type { CurveSummary, EpochRecord } from "./evaluation";
 
-export interface CurveSummary {
-  epochs: EpochRecord[];
-  bestEpoch: number | null;
-  overfitStartEpoch: number | null;
-}
-
-/** Placeholder until lib/training/overtraining lands: best epoch = lowest validation loss. */
-export function summarizeCurves(epochs: EpochRecord[]): CurveSummary {
-  let best: EpochRecord | undefined;
-  for (const record of epochs) if (!best || record.valLoss < best.valLoss) best = record;
-  return { epochs, bestEpoch: best?.epoch ?? null, overfitStartEpoch: null };
+/** Best epoch, onset of overtraining and generalization gap, for curves recorded or uploaded. */
+export function summarizeCurves(source: CurveSummary["source"], epochs: EpochRecord[], extra: Pick<CurveSummary, "stoppedEarly" | "stopReason"> = {}): CurveSummary {
+  const analysis = analyzeCurves(
+    epochs.map((record) => ({
+      epoch: record.epoch,
+      loss: record.loss,
+      valLoss: record.valLoss ?? Number.NaN,
+      acc: record.accuracy ?? undefined,
+      valAcc: record.valAccuracy ?? undefined,
+    })),
+  );
+  return {
+    source,
+    epochs,
+    bestEpoch: analysis.bestEpoch,
+    overfitStartEpoch: analysis.overfitStartEpoch,
+    generalizationGap: epochs.map((record) => (record.valLoss === null || !Number.isFinite(record.valLoss) ? null : record.valLoss - record.loss)),
+    ...extra,
+  };
 }

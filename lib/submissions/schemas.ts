@@ -1,29 +1,25 @@
 import { z } from "zod";
+import { parsePreprocessing as parseModelPreprocessing, type Preprocessing } from "../models/preprocessing";
 
-export const preprocessingSchema = z.union([
-  z.object({ mode: z.literal("1/255") }),
-  z.object({ mode: z.literal("raw") }),
-  z.object({
-    mode: z.literal("standardize"),
-    /** Per-channel mean and std on the 0..1 scale: x = (pixel/255 - mean) / std. */
-    mean: z.array(z.number()).min(1).max(3),
-    std: z.array(z.number().positive("std must be positive")).min(1).max(3),
-  }),
-]);
-export type Preprocessing = z.infer<typeof preprocessingSchema>;
+export type { Preprocessing };
 
-/** Parses the short forms used by forms, the API and the CLI: "1/255", "raw", or "mean=..;std=..". */
-export function parsePreprocessing(value: unknown): Preprocessing {
-  if (value === undefined || value === null || value === "") return { mode: "1/255" };
-  if (typeof value === "object") return preprocessingSchema.parse(value);
-  const text = String(value).trim();
-  if (text === "1/255" || text === "raw") return { mode: text };
-  const match = /^mean=([\d.,\s-]+);\s*std=([\d.,\s]+)$/.exec(text);
-  if (match) {
-    const numbers = (list: string) => list.split(",").map((item) => Number(item.trim()));
-    return preprocessingSchema.parse({ mode: "standardize", mean: numbers(match[1]), std: numbers(match[2]) });
+/**
+ * A submission's declared preprocessing, in the short forms forms, the API and the CLI use:
+ * "1/255", "raw", "mean=0.49,0.48,0.45;std=0.25,0.24,0.26" or a JSON {mean, std}; empty or
+ * "auto" means undeclared (null): "1/255", or raw pixels for a model with a Rescaling layer.
+ */
+export function parsePreprocessing(value: unknown): Preprocessing | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (text === "" || text === "auto") return null;
+    const match = /^mean=([^;]+);\s*std=(.+)$/.exec(text);
+    if (match) {
+      const numbers = (list: string) => list.split(",").map((item) => Number(item.trim()));
+      return parseModelPreprocessing({ mean: numbers(match[1]), std: numbers(match[2]) });
+    }
   }
-  throw new Error(`Unknown preprocessing "${text}". Use "1/255" (pixels scaled to 0..1), "raw" (0..255) or "mean=0.49,0.48,0.45;std=0.25,0.24,0.26".`);
+  return parseModelPreprocessing(value);
 }
 
 export const submissionKindSchema = z.enum(["WEIGHTS", "DEFINITION"]);

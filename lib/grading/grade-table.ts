@@ -1,0 +1,128 @@
+import { AppError } from "../errors";
+import type { Competition, Prisma, PrismaClient } from "../db";
+import { computeStandings, type ScoredSubmission, type Standing } from "../leaderboard/standings";
+import { applyLatePolicy, lateDays, lateFactor, pointsForScore } from "./points";
+import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "./schemes";
+
+export interface GradeRow {
+  userId: string;
+  studentNumber: string | null;
+  email: string;
+  name: string;
+  /** The student's (or their team's) private-leaderboard score; null without a scored submission. */
+  bestPrivateScore: number | null;
+  privateRank: number | null;
+  /** Course points after the late policy, 2 decimals. */
+  points: number;
+  /** Days late of the graded submission (0 when on time). */
+  lateDays: number;
+  /** Why the grade is what it is, when that is not obvious; null otherwise. */
+  note: string | null;
+  /** The submission the points come from. */
+  gradedSubmissionId: string | null;
+  /** The team the student was graded with, if any. */
+  teamName: string | null;
+}
+
+function isEmptyObject(value: Prisma.JsonValue): boolean {
+  return !!value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/** The competition's grading scheme and late policy, checked. A missing late policy ({}) means "none". */
+export function gradingRules(competition: Pick<Competition, "gradingScheme" | "latePolicy">): { scheme: GradingScheme; latePolicy: LatePolicy } {
+  const scheme = gradingSchemeSchema.safeParse(competition.gradingScheme);
+  if (!scheme.success) {
+    throw new AppError("UNPROCESSABLE", `This competition has no valid grading scheme (${scheme.error.issues[0]?.message ?? "it is empty"}). Set one in the competition settings, then export the grades.`);
+  }
+  const late = latePolicySchema.safeParse(isEmptyObject(competition.latePolicy) ? { kind: "none" } : competition.latePolicy);
+  if (!late.success) {
+    throw new AppError("UNPROCESSABLE", `This competition's late policy is not valid (${late.error.issues[0]?.message ?? "unreadable"}). Fix it in the competition settings, then export the grades.`);
+  }
+  return { scheme: scheme.data, latePolicy: late.data };
+}
+
+interface Candidate {
+  standing: Standing;
+  submission: ScoredSubmission;
+  points: number;
+  lateDays: number;
+}
+
+function daysLate(submission: ScoredSubmission, closesAt: Date): number {
+  const days = lateDays(submission.createdAt, closesAt);
+  return submission.isLate && days === 0 ? 1 : days;
+}
+
+/**
+ * One row per student enrolled in the competition's course (instructors are not graded), by name.
+ * A student is graded on their private-leaderboard entry (their own, or their team's): among the
+ * submissions counted there (final selections, else the best N public), the one earning the most
+ * points after the late policy. That is the best-private-score one unless a late penalty makes an
+ * on-time one worth more (the note says so). No scored submission: 0 points and a note.
+ * The caller checks that the viewer is an instructor of the course.
+ */
+export async function gradeTable(prisma: PrismaClient, competitionId: string): Promise<GradeRow[]> {
+  const { competition, privateOrder } = await computeStandings(prisma, competitionId);
+  const { scheme, latePolicy } = gradingRules(competition);
+  const students = await prisma.enrollment.findMany({
+    where: { courseId: competition.courseId, role: "STUDENT" },
+    select: { user: { select: { id: true, email: true, name: true, studentNumber: true } } },
+  });
+  students.sort((a, b) => a.user.name.localeCompare(b.user.name) || a.user.email.localeCompare(b.user.email));
+
+  const standingsOf = new Map<string, Standing[]>();
+  for (const standing of privateOrder) {
+    if (standing.isBaseline) continue;
+    const people = new Set([...standing.submitterIds, ...(standing.entrant.type === "team" ? standing.entrant.members.map((m) => m.id) : [])]);
+    for (const userId of people) standingsOf.set(userId, [...(standingsOf.get(userId) ?? []), standing]);
+  }
+
+  return students.map(({ user }) => {
+    const base = { userId: user.id, studentNumber: user.studentNumber, email: user.email, name: user.name };
+    let best: Candidate | null = null;
+    for (const standing of standingsOf.get(user.id) ?? []) {
+      for (const submission of standing.counted) {
+        const days = daysLate(submission, competition.closesAt);
+        const points = applyLatePolicy(latePolicy, pointsForScore(scheme, submission.privateScore), days);
+        const candidate = { standing, submission, points, lateDays: days };
+        if (!best || isBetter(candidate, best)) best = candidate;
+      }
+    }
+    if (!best) {
+      return { ...base, bestPrivateScore: null, privateRank: null, points: 0, lateDays: 0, note: "No scored submission: 0 points.", gradedSubmissionId: null, teamName: null };
+    }
+    const { standing, submission } = best;
+    const notes: string[] = [];
+    if (!standing.usedFinalSelections) notes.push(`No final selection: graded on the best ${competition.maxFinalSelections} public submission${competition.maxFinalSelections === 1 ? "" : "s"}.`);
+    if (best.lateDays > 0) {
+      if (latePolicy.kind === "none") notes.push(`Submitted ${best.lateDays} day${best.lateDays === 1 ? "" : "s"} late; this competition accepts no late work, so 0 points.`);
+      else if (best.lateDays > latePolicy.maxDays) notes.push(`Submitted ${best.lateDays} days late, more than the ${latePolicy.maxDays} accepted: 0 points.`);
+      else notes.push(`Submitted ${best.lateDays} day${best.lateDays === 1 ? "" : "s"} late: ${Math.round(lateFactor(latePolicy, best.lateDays) * 1000) / 10} % of the points kept.`);
+    }
+    if (submission.id !== standing.privateBest.id) {
+      notes.push(`Graded on submission ${submission.id} (private score ${submission.privateScore}), which earns more points after the late penalty than the best-scoring one.`);
+    }
+    return {
+      ...base,
+      bestPrivateScore: standing.privateBest.privateScore,
+      privateRank: standing.privateRank,
+      points: best.points,
+      lateDays: best.lateDays,
+      note: notes.length > 0 ? notes.join(" ") : null,
+      gradedSubmissionId: submission.id,
+      teamName: standing.entrant.type === "team" ? standing.entrant.name : null,
+    };
+  });
+}
+
+/** More points; then the entrant's private-best submission; then the better private rank; then the earlier submission. */
+function isBetter(a: Candidate, b: Candidate): boolean {
+  if (a.points !== b.points) return a.points > b.points;
+  const aBest = a.submission.id === a.standing.privateBest.id;
+  const bBest = b.submission.id === b.standing.privateBest.id;
+  if (aBest !== bBest) return aBest;
+  const aRank = a.standing.privateRank ?? Infinity;
+  const bRank = b.standing.privateRank ?? Infinity;
+  if (aRank !== bRank) return aRank < bRank;
+  return a.submission.createdAt < b.submission.createdAt;
+}

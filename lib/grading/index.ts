@@ -1,0 +1,4 @@
+export { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy, type LinearScheme, type ThresholdsScheme } from "./schemes";
+export { applyLatePolicy, lateDays, lateFactor, pointsForScore, roundPoints } from "./points";
+export { gradeTable, gradingRules, type GradeRow } from "./grade-table";
+export { csvCell, gradesCsv, GRADES_CSV_HEADER, leaderboardCsv, toCsv } from "./csv";

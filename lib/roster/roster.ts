@@ -1,0 +1,171 @@
+import { z } from "zod";
+import { AppError } from "../errors";
+import { Prisma, type PrismaClient } from "../db";
+import { emailSchema, nameSchema } from "../accounts/schemas";
+import { recordAudit } from "../audit/record";
+import { requireCourseInstructor } from "../competitions/permissions";
+import { parseCsv } from "./csv";
+
+export interface RosterLineError {
+  /** Line of the file (the header is line 1). */
+  line: number;
+  message: string;
+}
+
+export interface RosterImportResult {
+  /** Accounts created (no password yet: they set one when they first sign up with their email). */
+  created: number;
+  /** Users newly enrolled in the course, created ones included. */
+  enrolled: number;
+  /** Users who were already in the course (as student or instructor); left as they were. */
+  alreadyEnrolled: number;
+  errors: RosterLineError[];
+}
+
+export const MAX_ROSTER_BYTES = 2 * 1024 * 1024;
+export const MAX_ROSTER_LINES = 5000;
+
+const studentIdSchema = z.string().trim().max(64, "Keep the student id under 64 characters.");
+
+const HEADER_ALIASES: Record<string, "email" | "name" | "studentId"> = {
+  email: "email",
+  e_mail: "email",
+  email_address: "email",
+  name: "name",
+  full_name: "name",
+  student_id: "studentId",
+  studentid: "studentId",
+  student_number: "studentId",
+};
+
+function columnName(text: string): string {
+  return text.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+type LineOutcome = "created" | "enrolled" | "alreadyEnrolled";
+
+async function importLine(prisma: PrismaClient, courseId: string, row: { email: string; name: string; studentId: string | null }): Promise<LineOutcome> {
+  return prisma.$transaction(async (tx) => {
+    let user = await tx.user.findUnique({ where: { email: row.email } });
+    let created = false;
+    if (!user) {
+      user = await tx.user.create({ data: { email: row.email, name: row.name, studentNumber: row.studentId, passwordHash: null, role: "STUDENT" } });
+      created = true;
+    } else if (row.studentId && !user.studentNumber) {
+      user = await tx.user.update({ where: { id: user.id }, data: { studentNumber: row.studentId } });
+    }
+    const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId: user.id, courseId } } });
+    if (enrollment) return "alreadyEnrolled";
+    await tx.enrollment.create({ data: { userId: user.id, courseId, role: "STUDENT" } });
+    return created ? "created" : "enrolled";
+  });
+}
+
+/**
+ * Imports a class list: a CSV with the header email,name[,student_id] (any order, any case; a BOM,
+ * CRLF, quoted fields and blank lines are fine). Missing users are created as students without a
+ * password; everyone is enrolled as a student. Existing users keep their name and role (their
+ * student number is filled in if they had none). Each line is its own transaction: a bad line is
+ * reported with its line number and writes nothing, the others still go in.
+ * Instructors of the course only; audited once as "roster.import".
+ */
+export async function importRoster(prisma: PrismaClient, actorId: string, courseId: string, csvText: string): Promise<RosterImportResult> {
+  await requireCourseInstructor(prisma, actorId, courseId, "import the class list");
+  if (typeof csvText !== "string") throw new AppError("BAD_REQUEST", "Upload the class list as a CSV text file.");
+  if (Buffer.byteLength(csvText, "utf8") > MAX_ROSTER_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "The class list is larger than 2 MB. Split it into several files.");
+
+  const parsed = parseCsv(csvText);
+  const [header, ...records] = parsed.records;
+  if (!header) throw new AppError("BAD_REQUEST", 'The file is empty. Upload a CSV whose first line is "email,name" or "email,name,student_id".');
+  if (records.length > MAX_ROSTER_LINES) throw new AppError("BAD_REQUEST", `The class list has more than ${MAX_ROSTER_LINES} students. Split it into several files.`);
+  const columns = header.fields.map((field) => HEADER_ALIASES[columnName(field)]);
+  const index = { email: columns.indexOf("email"), name: columns.indexOf("name"), studentId: columns.indexOf("studentId") };
+  if (index.email < 0 || index.name < 0) {
+    throw new AppError("BAD_REQUEST", `The first line must be the header "email,name" or "email,name,student_id"; it is "${header.fields.join(",").slice(0, 100)}". Add the header line and upload again.`);
+  }
+
+  const result: RosterImportResult = { created: 0, enrolled: 0, alreadyEnrolled: 0, errors: [] };
+  const seen = new Map<string, number>();
+  for (const record of records) {
+    const fail = (message: string) => result.errors.push({ line: record.line, message });
+    if (record.fields.length > header.fields.length) {
+      fail(`This line has ${record.fields.length} fields but the header has ${header.fields.length}. Put a name that contains a comma in double quotes, like "Lovelace, Ada".`);
+      continue;
+    }
+    const value = (i: number) => (i >= 0 ? (record.fields[i] ?? "") : "");
+    const email = emailSchema.safeParse(value(index.email));
+    if (!email.success) {
+      fail(value(index.email).trim() ? `"${value(index.email).trim()}" is not a valid email address. Fix it, like ada@example.edu.` : "The email is missing. Every line needs an email and a name.");
+      continue;
+    }
+    const name = nameSchema.safeParse(value(index.name));
+    if (!name.success) {
+      fail(value(index.name).trim() ? (name.error.issues[0]?.message ?? "Fix the name.") : `The name of ${email.data} is missing. Every line needs an email and a name.`);
+      continue;
+    }
+    const studentId = studentIdSchema.safeParse(value(index.studentId));
+    if (!studentId.success) {
+      fail(studentId.error.issues[0]?.message ?? "Fix the student id.");
+      continue;
+    }
+    const earlier = seen.get(email.data);
+    if (earlier !== undefined) {
+      fail(`${email.data} is already on line ${earlier}. List each student once.`);
+      continue;
+    }
+    seen.set(email.data, record.line);
+    const row = { email: email.data, name: name.data, studentId: studentId.data || null };
+    let outcome: LineOutcome | null = null;
+    for (let attempt = 0; attempt < 2 && outcome === null; attempt++) {
+      try {
+        outcome = await importLine(prisma, courseId, row);
+      } catch (error) {
+        // A sign-up or a second import of the same person at the same moment: look again once.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") || attempt === 1) {
+          fail(`${email.data} could not be added (${error instanceof Error ? error.message.split("\n")[0] : String(error)}). Import the file again.`);
+          break;
+        }
+      }
+    }
+    if (outcome === "created") {
+      result.created++;
+      result.enrolled++;
+    } else if (outcome === "enrolled") result.enrolled++;
+    else if (outcome === "alreadyEnrolled") result.alreadyEnrolled++;
+  }
+  if (parsed.error) result.errors.push(parsed.error);
+
+  await recordAudit(prisma, {
+    actorId,
+    courseId,
+    action: "roster.import",
+    targetType: "Course",
+    targetId: courseId,
+    details: { created: result.created, enrolled: result.enrolled, alreadyEnrolled: result.alreadyEnrolled, errors: result.errors.length, rows: records.length },
+  });
+  return result;
+}
+
+/**
+ * Takes a student out of a course. Their account, submissions and scores stay (re-enrolling
+ * restores them), but the leaderboards and grades only show enrolled users, so they disappear from
+ * both. Instructors cannot be removed this way. Instructors of the course only; audited as "roster.remove".
+ */
+export async function removeStudent(prisma: PrismaClient, actorId: string, courseId: string, userId: string): Promise<void> {
+  await requireCourseInstructor(prisma, actorId, courseId, "remove students");
+  if (userId === actorId) throw new AppError("BAD_REQUEST", "You cannot remove yourself from the course.");
+  const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, include: { user: { select: { email: true, name: true } } } });
+  if (!enrollment) throw new AppError("NOT_FOUND", "This person is not enrolled in the course. Reload the class list.");
+  if (enrollment.role !== "STUDENT") throw new AppError("BAD_REQUEST", `${enrollment.user.name} is an instructor of this course, not a student; instructors are not removed from the class list.`);
+  await prisma.$transaction(async (tx) => {
+    await tx.enrollment.delete({ where: { id: enrollment.id } });
+    await recordAudit(tx, {
+      actorId,
+      courseId,
+      action: "roster.remove",
+      targetType: "User",
+      targetId: userId,
+      details: { email: enrollment.user.email, name: enrollment.user.name, enrolledAt: enrollment.createdAt.toISOString() },
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { ZodError } from "zod";
+import type { Competition, TestSet } from "../db";
+import { DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET } from "../competitions/defaults";
+import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type SubmissionLimits, type TrainingSettings } from "../models";
+import type { Preprocessing } from "./schemas";
+import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
+
+export interface UploadedFile {
+  name: string;
+  data: Uint8Array;
+}
+
+export type FileRole = "model" | "history";
+
+export type FileCheck =
+  | { ok: true; files: Array<UploadedFile & { role: FileRole }>; format: string; warnings: string[]; trainingSettings: TrainingSettings | null }
+  | { ok: false; errors: string[]; warnings: string[] };
+
+type CompetitionForCheck = Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames"> | null };
+
+/** What a model must accept and produce here: the custom test set's shape, or the dataset's. */
+export function competitionDataShape(competition: CompetitionForCheck): string | DatasetShape {
+  const testSet = competition.testSet;
+  if (testSet) return { name: "custom test set", shape: testSet.shape as [number, number, number], numClasses: testSet.classNames.length };
+  return competition.datasetId;
+}
+
+export function competitionLimits(competition: Pick<Competition, "resourceLimits">): Partial<SubmissionLimits> {
+  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...(competition.resourceLimits as Partial<typeof DEFAULT_RESOURCE_LIMITS>) };
+  return { maxTotalBytes: limits.maxUploadBytes, maxFileBytes: limits.maxUploadBytes, maxParams: limits.maxParams, maxFlopsPerExample: limits.maxFlops };
+}
+
+function formatZodError(error: ZodError, where: string): string[] {
+  return error.issues.map((issue) => `${where} ${issue.path.join(".") || "(settings)"}: ${issue.message}.`);
+}
+
+/**
+ * The check a submission passes before anything is stored or queued, with the ingestion code the
+ * worker uses: the model must load, fit the competition's data and limits; a definition's
+ * training settings must be valid and within the training budget. A Keras history file
+ * uploaded beside the model is recognized and checked too.
+ */
+export async function checkSubmissionFiles(input: {
+  files: UploadedFile[];
+  kind: "WEIGHTS" | "DEFINITION";
+  preprocessing: Preprocessing | null;
+  competition: CompetitionForCheck;
+  trainingSettings?: unknown;
+}): Promise<FileCheck> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const histories = input.files.filter((file) => looksLikeHistory(file.name, file.data));
+  const modelFiles = input.files.filter((file) => !histories.includes(file));
+  if (histories.length > 1) errors.push(`Upload at most one training history (got ${histories.map((f) => f.name).join(", ")}).`);
+  for (const history of histories) {
+    try {
+      parseTrainingHistory(history.name, history.data);
+    } catch (error) {
+      if (error instanceof HistoryFormatError) errors.push(error.message);
+      else throw error;
+    }
+  }
+  if (modelFiles.length === 0) errors.push("No model file was uploaded. Upload your saved model (.keras, .h5, or model.json with its .bin files).");
+  if (errors.length) return { ok: false, errors, warnings };
+
+  const options = { dataset: competitionDataShape(input.competition), preprocessing: input.preprocessing ?? undefined, limits: competitionLimits(input.competition) };
+  let format = "";
+  let trainingSettings: TrainingSettings | null = null;
+  if (input.kind === "WEIGHTS") {
+    const result = await validateSubmission(modelFiles, options);
+    warnings.push(...result.warnings.map(formatProblem));
+    if (!result.ok) return { ok: false, errors: result.errors.map(formatProblem), warnings };
+    format = result.format ?? "";
+  } else {
+    try {
+      trainingSettings = parseTrainingSettings(typeof input.trainingSettings === "string" && input.trainingSettings.trim() ? JSON.parse(input.trainingSettings) : input.trainingSettings);
+    } catch (error) {
+      if (error instanceof ZodError) errors.push(...formatZodError(error, "Training setting"));
+      else errors.push("Training settings are not valid JSON. Send an object like {\"epochs\": 5, \"batchSize\": 64}.");
+    }
+    const budget = { ...DEFAULT_TRAINING_BUDGET, ...(input.competition.trainingBudget as Partial<typeof DEFAULT_TRAINING_BUDGET>) };
+    if (trainingSettings && trainingSettings.epochs > budget.maxEpochs) {
+      errors.push(`${trainingSettings.epochs} epochs is more than this competition's budget of ${budget.maxEpochs}. Ask for at most ${budget.maxEpochs}.`);
+    }
+    try {
+      const architecture = await loadArchitectureSubmission(modelFiles, options);
+      warnings.push(...architecture.warnings.map(formatProblem));
+      const params = architecture.summary.totalParams;
+      if (params > budget.maxParams) errors.push(`The architecture has ${params.toLocaleString("en")} parameters; this competition trains at most ${budget.maxParams.toLocaleString("en")}. Use fewer or smaller layers.`);
+      format = "architecture";
+      architecture.model.dispose();
+    } catch (error) {
+      if (isSubmissionError(error)) errors.push(...error.problems.map(formatProblem));
+      else throw error;
+    }
+    if (errors.length) return { ok: false, errors, warnings };
+  }
+  return {
+    ok: true,
+    format,
+    warnings,
+    trainingSettings,
+    files: [...modelFiles.map((file) => ({ ...file, role: "model" as const })), ...histories.map((file) => ({ ...file, role: "history" as const }))],
+  };
+}

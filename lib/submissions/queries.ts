@@ -1,0 +1,95 @@
+import { AppError } from "../errors";
+import type { PrismaClient } from "../db";
+import { competitionForUser, competitionPhase } from "../competitions/access";
+import { queuePosition } from "../queue/queue";
+import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
+
+/**
+ * What a viewer may see of a submission. Students see their own; instructors of the course see
+ * all. Private-split numbers appear only after the competition closes (instructors: always).
+ * Anyone else gets the same 404 as for a submission that does not exist.
+ */
+export async function submissionForViewer(prisma: PrismaClient, submissionId: string, viewerId: string) {
+  const submission = await prisma.submission.findUnique({
+    where: { id: submissionId },
+    include: { competition: true, score: true, report: true, files: { select: { name: true, role: true, size: true } }, user: { select: { id: true, name: true } } },
+  });
+  if (!submission) throw new AppError("NOT_FOUND", "No such submission. Check the link, or find it on the competition page.");
+  const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId: viewerId, courseId: submission.competition.courseId } } });
+  const isInstructor = enrollment?.role === "INSTRUCTOR";
+  if (!enrollment || (!isInstructor && submission.userId !== viewerId)) {
+    throw new AppError("NOT_FOUND", "No such submission. Check the link, or find it on the competition page.");
+  }
+  const closed = competitionPhase(submission.competition) === "closed";
+  const showPrivate = closed || isInstructor;
+  const { report, score } = submission;
+  return {
+    id: submission.id,
+    competition: { id: submission.competition.id, slug: submission.competition.slug, title: submission.competition.title, closesAt: submission.competition.closesAt, closed },
+    user: submission.user,
+    kind: submission.kind,
+    format: submission.format,
+    preprocessing: submission.preprocessing,
+    trainingSettings: submission.trainingSettings,
+    note: submission.note,
+    status: submission.status,
+    progress: submission.progress,
+    failureReason: submission.failureReason,
+    failureSource: submission.failureSource,
+    selectedForFinal: submission.selectedForFinal,
+    disqualifiedReason: submission.disqualifiedReason,
+    isBaseline: submission.isBaseline,
+    createdAt: submission.createdAt,
+    startedAt: submission.startedAt,
+    finishedAt: submission.finishedAt,
+    files: submission.files,
+    queuePosition: submission.status === "QUEUED" ? await queuePosition(prisma, submission.id) : null,
+    score: score ? { metric: score.metric, public: score.publicScore, publicLoss: score.publicLoss, private: showPrivate ? score.privateScore : null, privateLoss: showPrivate ? score.privateLoss : null } : null,
+    report: report
+      ? {
+          backend: report.backend,
+          examplesPerSecond: report.examplesPerSecond,
+          metrics: report.metrics,
+          privateMetrics: showPrivate ? report.privateMetrics : null,
+          curves: report.curves,
+          summary: report.summary,
+          confusion: report.confusion,
+          misclassified: report.misclassified,
+          splitInfo: report.splitInfo,
+        }
+      : null,
+    viewerIsInstructor: isInstructor,
+  };
+}
+export type SubmissionView = Awaited<ReturnType<typeof submissionForViewer>>;
+
+/** A student's own submissions in a competition, newest first, with what they may see. */
+export async function ownSubmissions(prisma: PrismaClient, competitionSlug: string, userId: string) {
+  const { competition } = await competitionForUser(prisma, competitionSlug, userId);
+  const closed = competitionPhase(competition) === "closed";
+  const rows = await prisma.submission.findMany({
+    where: { competitionId: competition.id, userId },
+    include: { score: true },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    kind: row.kind,
+    format: row.format,
+    status: row.status,
+    progress: row.progress,
+    failureReason: row.failureReason,
+    note: row.note,
+    createdAt: row.createdAt,
+    selectedForFinal: row.selectedForFinal,
+    disqualifiedReason: row.disqualifiedReason,
+    publicScore: row.score?.publicScore ?? null,
+    privateScore: closed ? (row.score?.privateScore ?? null) : null,
+  }));
+}
+
+/** How many submissions the user has left today in a competition, and when the count resets. */
+export async function submissionsLeftToday(prisma: PrismaClient, competitionId: string, dailyLimit: number, userId: string, now = new Date()) {
+  const used = await prisma.submission.count({ where: countsTowardLimitWhere(competitionId, userId, now) });
+  return { used, left: Math.max(0, dailyLimit - used), resetsAt: nextUtcDay(now) };
+}

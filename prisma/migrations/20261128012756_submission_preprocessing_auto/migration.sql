@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Submission" ALTER COLUMN "preprocessing" DROP NOT NULL,
+ALTER COLUMN "preprocessing" DROP DEFAULT;
