@@ -23,6 +23,18 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
   const course = await prisma.course.findUnique({ where: { joinCode } });
   if (!course) throw new AppError("NOT_FOUND", "No course has this join code. Check it with your instructor; codes look like DL-7K2Q.");
   const passwordHash = await hashPassword(password);
+  // A student an instructor imported with the roster has an account without a password:
+  // signing up with the course's code claims it.
+  const imported = await prisma.user.findUnique({ where: { email } });
+  if (imported && !imported.passwordHash) {
+    const user = await prisma.user.update({ where: { id: imported.id }, data: { passwordHash, name } });
+    await prisma.enrollment.upsert({
+      where: { userId_courseId: { userId: user.id, courseId: course.id } },
+      create: { userId: user.id, courseId: course.id, role: "STUDENT" },
+      update: {},
+    });
+    return toPublicUser(user);
+  }
   try {
     const user = await prisma.user.create({
       data: { email, name, passwordHash, role: "STUDENT", enrollments: { create: { courseId: course.id, role: "STUDENT" } } },

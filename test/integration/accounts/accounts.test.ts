@@ -28,6 +28,16 @@ describe("sign-up with a join code", () => {
   });
 });
 
+describe("claiming an account imported with the roster", () => {
+  it("sets the password of a password-less account and enrolls it", async () => {
+    const imported = await database.prisma.user.create({ data: { email: "roster@example.edu", name: "Roster Import", passwordHash: null } });
+    const user = await signUp(database.prisma, { email: "roster@example.edu", name: "Rosa", password: "my own password", joinCode: DEMO_COURSE_JOIN_CODE });
+    expect(user.id).toBe(imported.id);
+    expect(await authenticate(database.prisma, { email: "roster@example.edu", password: "my own password" }, 10)).not.toBeNull();
+    await expect(signUp(database.prisma, { email: "roster@example.edu", name: "Mallory", password: "taking it over", joinCode: DEMO_COURSE_JOIN_CODE })).rejects.toThrow(/already exists/);
+  });
+});
+
 describe("sign-in", () => {
   it("accepts the right password and says nothing about which part was wrong", async () => {
     const ok = await authenticate(database.prisma, { email: "ada@holdout.test", password: DEFAULT_DEMO_PASSWORD }, 10);
