@@ -3,6 +3,12 @@ import { registerDatasetsCommand } from "./datasets";
 import { registerAdminCommands } from "./admin";
 import { registerStartCommand } from "./start";
 import { registerWorkerCommand } from "./worker";
+import { registerSubmitCommand } from "./submit";
+import { registerLeaderboardCommand } from "./leaderboard";
+import { registerTokenCommands } from "./token";
+import { registerInspectCommand } from "./inspect";
+import { registerScoreCommand } from "./score";
+import { registerBenchCommand } from "./bench";
 
 /** Each CLI area registers its subcommands on the program. One line per area. */
 export const commands: Array<(program: Command) => void> = [
@@ -10,4 +16,10 @@ export const commands: Array<(program: Command) => void> = [
   registerStartCommand,
   registerAdminCommands,
   registerWorkerCommand,
+  registerInspectCommand,
+  registerScoreCommand,
+  registerBenchCommand,
+  registerSubmitCommand,
+  registerLeaderboardCommand,
+  registerTokenCommands,
 ];

@@ -1,0 +1,46 @@
+/**
+ * Training settings for the definition track, as taught in the course: the optimizer and its
+ * learning rate, batch size, epochs, validation split, early stopping, and Keras
+ * ImageDataGenerator-style augmentation (horizontal flip, rotation in degrees, width/height
+ * shift as a fraction of the image size).
+ */
+import { z } from "zod";
+
+export const augmentationSchema = z
+  .object({
+    /** Mirror images left-right at random (do not use for digits). */
+    horizontalFlip: z.boolean().default(false),
+    /** Random rotation in [-degrees, +degrees] (ImageDataGenerator rotation_range). */
+    rotationDegrees: z.number().min(0).max(180).default(0),
+    /** Random horizontal shift, fraction of the width (width_shift_range). */
+    widthShift: z.number().min(0).max(0.5).default(0),
+    /** Random vertical shift, fraction of the height (height_shift_range). */
+    heightShift: z.number().min(0).max(0.5).default(0),
+  })
+  .strict();
+
+export const trainingSettingsSchema = z
+  .object({
+    optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
+    learningRate: z.number().positive().max(1).default(0.001),
+    batchSize: z.number().int().min(1).max(1024).default(32),
+    epochs: z.number().int().min(1).max(200).default(10),
+    /** Fraction of the training set held out to watch for overfitting (Keras validation_split). */
+    validationSplit: z.number().min(0).max(0.5).default(0.1),
+    /** Stop when validation loss has not improved for this many epochs; null = never stop early. */
+    earlyStoppingPatience: z.number().int().min(1).max(100).nullable().default(null),
+    augmentation: augmentationSchema.default({ horizontalFlip: false, rotationDegrees: 0, widthShift: 0, heightShift: 0 }),
+  })
+  .strict()
+  .refine((s) => s.earlyStoppingPatience === null || s.validationSplit > 0, {
+    message: "early stopping needs a validation split above 0 (it watches the validation loss)",
+    path: ["earlyStoppingPatience"],
+  });
+
+export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;
+export type AugmentationSettings = z.infer<typeof augmentationSchema>;
+
+/** Parses settings with defaults; throws a ZodError listing each invalid field. */
+export function parseTrainingSettings(input: unknown): TrainingSettings {
+  return trainingSettingsSchema.parse(input ?? {});
+}

@@ -1,0 +1,13 @@
+/** Public API of lib/scoring: pure classification metrics. */
+export {
+  accuracy,
+  argmaxRows,
+  classificationReport,
+  confusionMatrix,
+  expectedCalibrationError,
+  meanCrossEntropy,
+  perClassMetrics,
+  softmaxRows,
+  PROBABILITY_EPSILON,
+} from "./metrics";
+export type { ClassificationReport, PerClassMetrics, ScoreKind } from "./metrics";
