@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Alert, Card } from "@/components/ui/form";
 import { requireUser } from "@/web/session";
 import { ChangePasswordForm } from "./change-password-form";
+import { TokensCard } from "./tokens-card";
 
 export const metadata: Metadata = { title: "Account" };
 
@@ -25,6 +26,7 @@ export default async function AccountPage() {
         <h2 className="mb-4 text-lg font-semibold">Change password</h2>
         <ChangePasswordForm />
       </Card>
+      <TokensCard userId={user.id} />
     </div>
   );
 }

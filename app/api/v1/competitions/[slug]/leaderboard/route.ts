@@ -1,0 +1,24 @@
+import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
+import { db } from "@/lib/db";
+import { apiUser } from "@/web/api/auth";
+import { apiHandler, apiJson } from "@/web/api/handler";
+import { leaderboardRows, parseBoard } from "@/web/api/leaderboard";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/v1/competitions/{slug}/leaderboard?board=public|private: the board's rows, best first.
+ * The private board is 403 for students until the competition closes; instructors see a preview.
+ */
+export const GET = apiHandler<{ slug: string }>(async (request, { slug }) => {
+  const user = await apiUser(request);
+  const board = parseBoard(request);
+  const prisma = db();
+  const { competition, isInstructor } = await competitionForUser(prisma, slug, user.id);
+  const rows = await leaderboardRows(prisma, competition, board, isInstructor);
+  return apiJson({
+    competition: { slug: competition.slug, title: competition.title, phase: competitionPhase(competition), closesAt: competition.closesAt },
+    board,
+    rows,
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The API's endpoints, for the /api/docs page. docs/api.md documents the same list in more words;
+ * a test checks that both name every route.
+ */
+export interface EndpointDoc {
+  method: "GET" | "POST";
+  path: string;
+  summary: string;
+  who: string;
+  params?: Array<{ name: string; description: string }>;
+  curl: string;
+  response: string;
+  errors: Array<{ status: number; when: string }>;
+}
+
+const AUTH = '-H "Authorization: Bearer $HOLDOUT_TOKEN"';
+
+export const ENDPOINTS: EndpointDoc[] = [
+  {
+    method: "GET",
+    path: "/api/v1/me",
+    summary: "Who the token belongs to. A cheap way to check that a token works.",
+    who: "anyone with a token",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/me`,
+    response: `{ "user": { "id": "clx…", "email": "ada@uni.edu", "name": "Ada", "role": "student" }, "via": "token" }`,
+    errors: [{ status: 401, when: "no token, or an unknown or revoked one" }],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions",
+    summary: "The competitions of your courses, with how many submissions you have left today.",
+    who: "students and instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions`,
+    response: `{ "competitions": [ {
+    "slug": "mnist", "title": "MNIST digits", "course": { "id": "…", "name": "Deep Learning" },
+    "dataset": "mnist", "metric": "accuracy",
+    "opensAt": "2026-01-10T00:00:00.000Z", "closesAt": "2026-02-01T00:00:00.000Z",
+    "phase": "open", "allowedKinds": ["weights", "definition"],
+    "dailyLimit": 5, "remainingToday": 3, "resetsAt": "2026-01-16T00:00:00.000Z", "role": "student"
+} ] }`,
+    errors: [{ status: 401, when: "no valid token" }],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}",
+    summary: "One competition; adds description, publicFraction, maxFinalSelections, trainingBudget and customTestSet.",
+    who: "students and instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist`,
+    response: `{ "competition": { "slug": "mnist", …, "description": "…", "publicFraction": 0.3,
+  "maxFinalSelections": 2, "trainingBudget": { "maxEpochs": 20, "maxSeconds": 1800, "maxParams": 5000000 }, "customTestSet": false } }`,
+    errors: [{ status: 404, when: "no such competition in your courses" }],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/competitions/{slug}/submissions",
+    summary: "Submit model files (multipart/form-data). Files are checked with the same code the worker uses before anything is stored.",
+    who: "students (daily limit applies) and instructors (baselines, no limit)",
+    params: [
+      { name: "files", description: "one part per file: model.keras, model.h5, or model.json + its .bin shards; optionally history.json (Keras history.history)" },
+      { name: "kind", description: '"weights" (a trained model, default) or "definition" (an architecture Holdout trains)' },
+      { name: "preprocessing", description: '"1/255" (default: pixels scaled to 0..1), "raw" (0..255) or "mean=0.49,0.48,0.45;std=0.25,0.24,0.26"' },
+      { name: "trainingSettings", description: 'definition track, a JSON string: {"optimizer":"adam","learningRate":0.001,"batchSize":64,"epochs":5}' },
+      { name: "note", description: "up to 500 characters, for yourself" },
+    ],
+    curl: `curl ${AUTH} \\
+  -F kind=weights -F preprocessing=1/255 -F note="first CNN" \\
+  -F files=@model.keras -F files=@history.json \\
+  $HOLDOUT_URL/api/v1/competitions/mnist/submissions`,
+    response: `201 Created
+{ "submission": { "id": "clx…", "status": "QUEUED", "url": "https://…/api/v1/submissions/clx…", "pageUrl": "https://…/c/mnist/submissions/clx…" },
+  "warnings": [], "remainingToday": 4 }`,
+    errors: [
+      { status: 400, when: "not multipart, unknown field, no files, bad file name, trainingSettings not JSON, unknown kind or preprocessing" },
+      { status: 403, when: "the competition is not open (upcoming or closed)" },
+      { status: 404, when: "no such competition in your courses" },
+      { status: 413, when: "over the upload limit (all files, one file, or the number of files); refused while streaming" },
+      { status: 422, when: 'the files are not a usable model: { "error": "UNPROCESSABLE", "message": "…", "errors": ["…", "…"] }' },
+      { status: 429, when: "daily submission limit reached (Retry-After: seconds to 00:00 UTC), or the API rate limit" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/submissions",
+    summary: "Your own submissions in a competition, newest first.",
+    who: "students and instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/submissions`,
+    response: `{ "submissions": [ { "id": "clx…", "kind": "WEIGHTS", "format": "keras", "status": "SCORED", "progress": {…},
+  "failureReason": null, "note": "first CNN", "createdAt": "…", "selectedForFinal": false,
+  "disqualifiedReason": null, "publicScore": 0.9912, "privateScore": null } ] }`,
+    errors: [{ status: 404, when: "no such competition in your courses" }],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/submissions/{id}",
+    summary: "Status, progress, queue position and scores of a submission. Poll this (every few seconds) until the status is SCORED, FAILED or CANCELLED.",
+    who: "the submitter, and instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/submissions/clx…`,
+    response: `{ "submission": {
+  "id": "clx…", "competition": { "slug": "mnist", "title": "MNIST digits", "closed": false },
+  "kind": "weights", "format": "keras", "note": null,
+  "status": "TRAINING", "progress": { "phase": "TRAINING", "epoch": 3, "totalEpochs": 10, "fraction": 0.3, "etaSeconds": 42 },
+  "queuePosition": null, "failureReason": null, "failureSource": null, "disqualifiedReason": null, "selectedForFinal": false,
+  "createdAt": "…", "startedAt": "…", "finishedAt": null,
+  "score": { "metric": "accuracy", "public": 0.9912, "publicLoss": 0.031, "private": null, "privateLoss": null },
+  "curves": { "epochs": [ { "epoch": 1, "loss": 0.41, "valLoss": 0.2, … } ], "bestEpoch": 1, … } | null,
+  "url": "https://…/api/v1/submissions/clx…", "reportUrl": "https://…/api/v1/submissions/clx…/report",
+  "pageUrl": "https://…/c/mnist/submissions/clx…" } }`,
+    errors: [{ status: 404, when: "no such submission, or someone else's (same answer)" }],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/submissions/{id}/report",
+    summary: "The full report: public metrics (per class, calibration), curves, model summary, confusion matrix, misclassified examples. Private metrics only after the close.",
+    who: "the submitter, and instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/submissions/clx…/report`,
+    response: `{ "id": "clx…", "competition": {…}, "user": { "id": "…", "name": "Ada" }, "kind": "WEIGHTS", "format": "keras",
+  "status": "SCORED", "files": [ { "name": "model.keras", "role": "model", "size": 446274 } ], "queuePosition": null,
+  "score": {…}, "report": { "backend": "wasm", "examplesPerSecond": 5400, "metrics": {…}, "privateMetrics": null,
+  "curves": {…}, "summary": {…}, "confusion": [[…]], "misclassified": [ { "index": 1234, "predicted": 7, "actual": 2, "confidence": 0.91 } ],
+  "splitInfo": {…} }, "viewerIsInstructor": false, … }`,
+    errors: [
+      { status: 404, when: "no such submission, or someone else's" },
+      { status: 409, when: "still being evaluated (QUEUED, VALIDATING, TRAINING, SCORING): poll the status first" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/submissions/{id}/misclassified/{n}.png",
+    summary: "The n-th (from 0) misclassified example of the report as a PNG. Only public-split test images are served. ?scale=1..8 enlarges it.",
+    who: "the submitter, and instructors of the course",
+    curl: `curl ${AUTH} -o example.png "$HOLDOUT_URL/api/v1/submissions/clx…/misclassified/0.png?scale=4"`,
+    response: "image/png",
+    errors: [
+      { status: 403, when: "the example is not in the public split (never served)" },
+      { status: 404, when: "no such submission, or n past the end of the list" },
+      { status: 409, when: "the report is not ready yet" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/leaderboard",
+    summary: "A leaderboard, best first: ?board=public (default) or ?board=private.",
+    who: "students and instructors of the course; the private board only after the close (instructors: always)",
+    curl: `curl ${AUTH} "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard?board=public"`,
+    response: `{ "competition": { "slug": "mnist", "title": "MNIST digits", "phase": "open", "closesAt": "…" }, "board": "public",
+  "rows": [ { "rank": 1, "entrant": { "id": "…", "type": "user", "name": "Ada", "members": [ { "id": "…", "name": "Ada" } ] },
+    "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false } ] }
+private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChange"`,
+    errors: [
+      { status: 400, when: "board is not public or private" },
+      { status: 403, when: "private board before the close, for students" },
+      { status: 404, when: "no such competition in your courses" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/grades.csv",
+    summary: "Grades for an LMS import: student_id,email,name,best_private_score,grade.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -o grades.csv $HOLDOUT_URL/api/v1/competitions/mnist/grades.csv`,
+    response: "text/csv (Content-Disposition: attachment)",
+    errors: [
+      { status: 403, when: "not an instructor of this competition's course" },
+      { status: 404, when: "no such competition" },
+      { status: 422, when: "the competition has no valid grading scheme" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/leaderboard.csv",
+    summary: "A leaderboard as CSV: ?board=public (default) or ?board=private.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -o board.csv "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard.csv?board=private"`,
+    response: "text/csv: rank,name,type,members,score,entries,last_submission_at,baseline[,public_rank,public_score,rank_change]",
+    errors: [
+      { status: 403, when: "not an instructor of this competition's course" },
+      { status: 404, when: "no such competition" },
+    ],
+  },
+];
+
+export const COMMON_ERRORS = [
+  { status: 401, when: "no token, a malformed Authorization header, or an unknown or revoked token" },
+  { status: 429, when: "more than HOLDOUT_API_RATE_LIMIT requests a minute with one token (Retry-After says how long to wait)" },
+  { status: 500, when: "a bug on our side; the message never contains details" },
+];

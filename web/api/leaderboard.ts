@@ -1,0 +1,38 @@
+import type { Competition, PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
+import { requireCourseInstructor } from "@/lib/competitions/permissions";
+
+export type Board = "public" | "private";
+
+export function parseBoard(request: Request): Board {
+  const value = new URL(request.url).searchParams.get("board") ?? "public";
+  if (value !== "public" && value !== "private") throw new AppError("BAD_REQUEST", `Unknown board "${value}". Use ?board=public or ?board=private.`);
+  return value;
+}
+
+/** One board's rows; the private one is refused (403) to students before the competition closes. */
+export function leaderboardRows(prisma: PrismaClient, competition: Pick<Competition, "id">, board: Board, isInstructor: boolean) {
+  return board === "public" ? publicLeaderboard(prisma, competition.id) : privateLeaderboard(prisma, competition.id, { asInstructor: isInstructor });
+}
+
+/**
+ * For the instructor-only CSV exports: the competition by slug (404 when there is none) and a 403
+ * for anyone who is not an instructor of its course, other courses' instructors included.
+ */
+export async function competitionForInstructor(prisma: PrismaClient, slug: string, userId: string, doing: string): Promise<Competition> {
+  const competition = await prisma.competition.findUnique({ where: { slug } });
+  if (!competition) throw new AppError("NOT_FOUND", `No competition "${slug}". Check the name on your course page.`);
+  await requireCourseInstructor(prisma, userId, competition.courseId, doing);
+  return competition;
+}
+
+export function csvResponse(csv: string, fileName: string): Response {
+  return new Response(csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,40 @@
+import type { SubmissionView } from "@/lib/submissions/queries";
+
+export const FINISHED_STATUSES = ["SCORED", "FAILED", "CANCELLED"] as const;
+
+export function isFinished(status: string): boolean {
+  return (FINISHED_STATUSES as readonly string[]).includes(status);
+}
+
+/** The site's page of a submission (app/c/[slug]/submissions/[id]). */
+export function submissionPageUrl(baseUrl: string, slug: string, id: string): string {
+  return `${baseUrl}/c/${encodeURIComponent(slug)}/submissions/${encodeURIComponent(id)}`;
+}
+
+/** The status view of a submission (docs/api.md, "Submission status"): what a poller needs, no report. */
+export function submissionStatusJson(view: SubmissionView, baseUrl: string) {
+  return {
+    id: view.id,
+    competition: { slug: view.competition.slug, title: view.competition.title, closed: view.competition.closed },
+    kind: view.kind.toLowerCase(),
+    format: view.format,
+    note: view.note,
+    status: view.status,
+    progress: view.progress,
+    queuePosition: view.queuePosition,
+    failureReason: view.failureReason,
+    failureSource: view.failureSource,
+    disqualifiedReason: view.disqualifiedReason,
+    selectedForFinal: view.selectedForFinal,
+    createdAt: view.createdAt,
+    startedAt: view.startedAt,
+    finishedAt: view.finishedAt,
+    /** private and privateLoss stay null until the competition closes (instructors: always shown). */
+    score: view.score,
+    /** Per-epoch curves (definition track while training, or the uploaded history), so a live view can draw them. */
+    curves: view.report?.curves ?? null,
+    url: `${baseUrl}/api/v1/submissions/${view.id}`,
+    reportUrl: `${baseUrl}/api/v1/submissions/${view.id}/report`,
+    pageUrl: submissionPageUrl(baseUrl, view.competition.slug, view.id),
+  };
+}
