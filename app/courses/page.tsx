@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LocalTime } from "@/components/local-time";
+import { PhaseBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/form";
+import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
 import { requireUser } from "@/web/session";
 import { JoinCourseForm } from "./join-course-form";
@@ -30,8 +33,14 @@ export default async function CoursesPage() {
             <ul className="divide-y divide-slate-100">
               {course.competitions.map((competition) => (
                 <li key={competition.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-                  <Link href={`/c/${competition.slug}`} className="font-medium text-indigo-700 hover:underline">{competition.title}</Link>
-                  <span className="text-sm text-slate-500">{competition.closesAt < new Date() ? "closed" : "open"} · {competition.datasetId}</span>
+                  <span className="flex items-center gap-2">
+                    <Link href={`/c/${competition.slug}`} className="font-medium text-indigo-700 hover:underline">{competition.title}</Link>
+                    <PhaseBadge phase={competitionPhase(competition)} />
+                  </span>
+                  <span className="text-sm text-slate-600">
+                    {competitionPhase(competition) === "upcoming" ? "opens " : competitionPhase(competition) === "open" ? "closes " : "closed "}
+                    <LocalTime value={(competitionPhase(competition) === "upcoming" ? competition.opensAt : competition.closesAt).toISOString()} style="short" /> · {competition.datasetId}
+                  </span>
                 </li>
               ))}
             </ul>

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card } from "@/components/ui/form";
+import { LocalTime } from "@/components/local-time";
+import { PhaseBadge } from "@/components/ui/badge";
+import { Card, secondaryButtonClass } from "@/components/ui/form";
+import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
 import { requireInstructor } from "@/web/session";
 
@@ -10,28 +13,55 @@ export default async function InstructorPage() {
   const user = await requireInstructor();
   const courses = await db().course.findMany({
     where: { enrollments: { some: { userId: user.id, role: "INSTRUCTOR" } } },
-    include: { competitions: { orderBy: { createdAt: "asc" } }, _count: { select: { enrollments: { where: { role: "STUDENT" } } } } },
+    include: {
+      competitions: { orderBy: { createdAt: "asc" }, include: { _count: { select: { submissions: true } } } },
+      _count: { select: { enrollments: { where: { role: "STUDENT" } } } },
+    },
+    orderBy: { createdAt: "asc" },
   });
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Instructor</h1>
-      {courses.length === 0 && <p className="text-slate-600">You teach no course yet.</p>}
+      {courses.length === 0 && <p className="text-slate-600">You teach no course yet. Ask an administrator to create one with `holdout create-instructor`, or to add you to a course.</p>}
       {courses.map((course) => (
         <Card key={course.id}>
           <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <h2 className="text-xl font-semibold">{course.name}</h2>
+            <h2 className="text-xl font-semibold">
+              <Link href={`/instructor/courses/${course.id}`} className="hover:text-indigo-700 hover:underline">
+                {course.name}
+              </Link>
+            </h2>
             <span className="text-sm text-slate-600">
               {course._count.enrollments} students · join code <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code>
             </span>
           </div>
-          <ul className="mt-3 divide-y divide-slate-100">
-            {course.competitions.map((competition) => (
-              <li key={competition.id} className="flex justify-between py-2">
-                <Link href={`/c/${competition.slug}`} className="text-indigo-700 hover:underline">{competition.title}</Link>
-                <span className="text-sm text-slate-500">closes {competition.closesAt.toISOString().slice(0, 10)}</span>
-              </li>
-            ))}
-          </ul>
+          {course.competitions.length === 0 ? (
+            <p className="mt-3 text-sm text-slate-600">No competitions yet.</p>
+          ) : (
+            <ul className="mt-3 divide-y divide-slate-100">
+              {course.competitions.map((competition) => (
+                <li key={competition.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                  <span className="flex items-center gap-2">
+                    <Link href={`/c/${competition.slug}`} className="text-indigo-700 hover:underline">
+                      {competition.title}
+                    </Link>
+                    <PhaseBadge phase={competitionPhase(competition)} />
+                  </span>
+                  <span className="text-sm text-slate-600">
+                    {competition._count.submissions} submissions · closes <LocalTime value={competition.closesAt.toISOString()} style="date" />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <div className="mt-4 flex flex-wrap gap-2">
+            <Link href={`/instructor/courses/${course.id}/competitions/new`} className={secondaryButtonClass}>
+              New competition
+            </Link>
+            <Link href={`/instructor/courses/${course.id}/roster`} className={secondaryButtonClass}>
+              Roster
+            </Link>
+          </div>
         </Card>
       ))}
     </div>

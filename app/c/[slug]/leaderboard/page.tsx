@@ -1,0 +1,83 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { LeaderboardTable, type BoardRow } from "@/components/competition/leaderboard-table";
+import { LocalTime } from "@/components/local-time";
+import { Alert, Card } from "@/components/ui/form";
+import { db } from "@/lib/db";
+import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
+import { isStudentPreview, loadCompetition } from "@/web/view/competition";
+import { formatSplit, plural } from "@/web/view/format";
+
+export const metadata: Metadata = { title: "Leaderboard" };
+
+export default async function LeaderboardPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { slug } = await params;
+  const query = await searchParams;
+  const preview = isStudentPreview(query);
+  const { competition, isInstructor, phase, user } = await loadCompetition(slug);
+  const closed = phase === "closed";
+  const asInstructor = isInstructor && !preview;
+  // After the close everyone sees the private board; before, instructors may look at it (?board=private).
+  const wantsPrivate = closed ? query.board !== "public" : asInstructor && query.board === "private";
+  const rows: BoardRow[] = wantsPrivate
+    ? await privateLeaderboard(db(), competition.id, { asInstructor })
+    : await publicLeaderboard(db(), competition.id);
+  const board = wantsPrivate ? "private" : "public";
+  const ranked = rows.filter((row) => !row.isBaseline).length;
+  const base = `/c/${competition.slug}/leaderboard`;
+
+  return (
+    <Card>
+      <div className="mb-4 flex flex-wrap items-baseline justify-between gap-3">
+        <div>
+          <h2 className="text-lg font-semibold">{board === "private" ? "Private leaderboard" : "Public leaderboard"}</h2>
+          <p className="text-sm text-slate-600">
+            {board === "private"
+              ? closed
+                ? "Final standings on the private part of the test set, from each entrant's final selections (or best public submissions). Arrows show the move from the public board."
+                : "Instructor preview: the private standings as they would be if the competition closed now. Students cannot see this."
+              : `Best public score per entrant, on the public part of the test set (${formatSplit(competition.publicFraction)}).`}{" "}
+            {plural(ranked, "ranked entrant")}.
+          </p>
+        </div>
+        {(closed || asInstructor) && (
+          <nav aria-label="Leaderboards" className="flex gap-1 rounded-md bg-slate-100 p-1 text-sm">
+            {(["public", "private"] as const).map((which) => (
+              <Link
+                key={which}
+                href={`${base}?board=${which}`}
+                aria-current={board === which ? "page" : undefined}
+                className={`rounded px-3 py-1 ${board === which ? "bg-white font-medium text-indigo-800 shadow-sm" : "text-slate-700 hover:text-slate-900"}`}
+              >
+                {which === "public" ? "Public" : "Private"}
+              </Link>
+            ))}
+          </nav>
+        )}
+      </div>
+      {!closed && board === "public" && (
+        <p className="mb-4 text-sm text-slate-600">
+          The private leaderboard is revealed when the competition closes, <LocalTime value={competition.closesAt.toISOString()} />.
+        </p>
+      )}
+      {board === "private" && !closed && (
+        <div className="mb-4">
+          <Alert kind="info">Preview only: students see the private board after the close.</Alert>
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <div className="rounded-md border border-dashed border-slate-300 p-8 text-center text-sm text-slate-600">
+          No scored submissions yet. {phase === "open" ? "Be the first: " : ""}
+          {phase === "open" && (
+            <Link href={`/c/${competition.slug}/submit`} className="text-indigo-700 underline">
+              submit a model
+            </Link>
+          )}
+        </div>
+      ) : (
+        <LeaderboardTable rows={rows} viewerId={user.id} board={board} />
+      )}
+      <p className="mt-4 text-xs text-slate-600">Baseline rows (shaded, unranked) are the instructors&apos; reference models. Ties go to the earlier submission.</p>
+    </Card>
+  );
+}

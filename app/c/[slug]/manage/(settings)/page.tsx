@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CompetitionForm } from "@/components/instructor/competition-form";
+import { Card } from "@/components/ui/form";
+import { db } from "@/lib/db";
+import { loadCompetitionAsInstructor } from "@/web/view/competition";
+import { datasetChoices, formValuesFromCompetition } from "@/web/view/competition-form";
+import { updateCompetitionAction } from "../actions";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function ManagePage({ params }: { params: Promise<{ slug: string }> }) {
+  const { competition } = await loadCompetitionAsInstructor((await params).slug);
+  const [testSets, submissions] = await Promise.all([
+    db().testSet.findMany({ where: { courseId: competition.courseId }, select: { id: true, name: true, count: true }, orderBy: { createdAt: "asc" } }),
+    db().submission.count({ where: { competitionId: competition.id, status: { not: "CANCELLED" } } }),
+  ]);
+  return (
+    <Card>
+      <div className="mb-4 flex flex-wrap items-baseline justify-between gap-3">
+        <h2 className="text-lg font-semibold">Competition settings</h2>
+        <Link href={`/c/${competition.slug}?preview=student`} className="text-sm text-indigo-700 underline">
+          Preview as a student
+        </Link>
+      </div>
+      <CompetitionForm
+        mode="edit"
+        initial={formValuesFromCompetition(competition)}
+        datasets={datasetChoices()}
+        testSets={testSets}
+        hasSubmissions={submissions > 0}
+        save={updateCompetitionAction.bind(null, competition.id)}
+      />
+    </Card>
+  );
+}

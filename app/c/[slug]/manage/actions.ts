@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { updateCompetition } from "@/lib/competitions/manage";
+import { disqualifySubmission, reinstateSubmission } from "@/lib/competitions/moderation";
+import { rescoreCompetition } from "@/lib/competitions/rescore";
+import type { CompetitionInput } from "@/lib/competitions/schema";
+import { db } from "@/lib/db";
+import { runAction } from "@/web/action-result";
+import { actionUser, runFormAction } from "@/web/view/form-action";
+
+/** Every check (instructor of the course, each field, score-affecting changes) is in the lib functions. */
+export async function updateCompetitionAction(competitionId: string, input: Record<string, unknown>, force: boolean) {
+  return runFormAction(async () => {
+    const user = await actionUser();
+    const result = await updateCompetition(db(), user.id, competitionId, input as Partial<CompetitionInput>, { force: force === true });
+    revalidatePath(`/c/${result.competition.slug}`, "layout");
+    return { slug: result.competition.slug, needsRescore: result.needsRescore, changed: result.changedFields };
+  });
+}
+
+export async function rescoreAction(competitionId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const result = await rescoreCompetition(db(), user.id, competitionId);
+    revalidatePath("/c", "layout");
+    return result;
+  });
+}
+
+export async function disqualifyAction(submissionId: string, reason: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    await disqualifySubmission(db(), user.id, submissionId, reason);
+    revalidatePath("/c", "layout");
+    return null;
+  }, "Disqualified. The student sees the reason on the submission.");
+}
+
+export async function reinstateAction(submissionId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    await reinstateSubmission(db(), user.id, submissionId);
+    revalidatePath("/c", "layout");
+    return null;
+  }, "Reinstated.");
+}

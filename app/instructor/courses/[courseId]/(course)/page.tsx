@@ -1,0 +1,102 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LocalTime } from "@/components/local-time";
+import { PhaseBadge } from "@/components/ui/badge";
+import { buttonClass, Card, secondaryButtonClass } from "@/components/ui/form";
+import { competitionPhase } from "@/lib/competitions/access";
+import { db } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Course" };
+
+export default async function CoursePage({ params }: { params: Promise<{ courseId: string }> }) {
+  const { courseId } = await params;
+  const course = await db().course.findUnique({
+    where: { id: courseId },
+    include: {
+      competitions: { orderBy: { opensAt: "asc" }, include: { _count: { select: { submissions: true } } } },
+      _count: { select: { enrollments: { where: { role: "STUDENT" } } } },
+    },
+  });
+  if (!course) notFound();
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <div>
+          <p className="text-sm">
+            <Link href="/instructor" className="text-indigo-700 underline">
+              ← Instructor
+            </Link>
+          </p>
+          <h1 className="text-2xl font-semibold">{course.name}</h1>
+          <p className="text-sm text-slate-600">
+            {course._count.enrollments} students · join code <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code>
+          </p>
+        </div>
+        <div className="flex gap-2">
+          <Link href={`/instructor/courses/${course.id}/roster`} className={secondaryButtonClass}>
+            Roster
+          </Link>
+          <Link href={`/instructor/courses/${course.id}/competitions/new`} className={buttonClass}>
+            New competition
+          </Link>
+        </div>
+      </div>
+      <Card>
+        <h2 className="mb-3 text-lg font-semibold">Competitions</h2>
+        {course.competitions.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            No competitions yet.{" "}
+            <Link href={`/instructor/courses/${course.id}/competitions/new`} className="text-indigo-700 underline">
+              Create the first one
+            </Link>
+            .
+          </p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="min-w-full text-sm">
+              <caption className="sr-only">Competitions of the course</caption>
+              <thead className="border-b border-slate-200 text-left text-xs uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">Competition</th>
+                  <th scope="col" className="py-2 pr-3">Dataset</th>
+                  <th scope="col" className="py-2 pr-3">Closes</th>
+                  <th scope="col" className="py-2 pr-3 text-right">Submissions</th>
+                  <th scope="col" className="py-2 pr-3">Manage</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {course.competitions.map((competition) => (
+                  <tr key={competition.id}>
+                    <td className="py-2 pr-3">
+                      <Link href={`/c/${competition.slug}`} className="font-medium text-indigo-700 hover:underline">
+                        {competition.title}
+                      </Link>{" "}
+                      <PhaseBadge phase={competitionPhase(competition)} />
+                    </td>
+                    <td className="py-2 pr-3">{competition.datasetId}</td>
+                    <td className="py-2 pr-3 whitespace-nowrap">
+                      <LocalTime value={competition.closesAt.toISOString()} style="short" />
+                    </td>
+                    <td className="py-2 pr-3 text-right tabular-nums">{competition._count.submissions}</td>
+                    <td className="space-x-3 py-2 pr-3 whitespace-nowrap">
+                      <Link href={`/c/${competition.slug}/manage`} className="text-indigo-700 underline">
+                        Settings
+                      </Link>
+                      <Link href={`/c/${competition.slug}/manage/submissions`} className="text-indigo-700 underline">
+                        Submissions
+                      </Link>
+                      <Link href={`/c/${competition.slug}/manage/grades`} className="text-indigo-700 underline">
+                        Grades
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

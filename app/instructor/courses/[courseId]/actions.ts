@@ -1,0 +1,40 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { createCompetition } from "@/lib/competitions/manage";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { importRoster, removeStudent } from "@/lib/roster";
+import { runAction } from "@/web/action-result";
+import { actionUser, runFormAction } from "@/web/view/form-action";
+import type { CompetitionInput } from "@/lib/competitions/schema";
+
+/** Creates a competition; the lib checks the instructor and validates every field (errors come back per field). */
+export async function createCompetitionAction(courseId: string, input: Record<string, unknown>, _force: boolean) {
+  return runFormAction(async () => {
+    const user = await actionUser();
+    const competition = await createCompetition(db(), user.id, courseId, input as CompetitionInput);
+    revalidatePath("/instructor");
+    revalidatePath("/courses");
+    return { slug: competition.slug };
+  });
+}
+
+export async function importRosterAction(courseId: string, csvText: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    if (typeof csvText !== "string" || csvText.trim() === "") throw new AppError("BAD_REQUEST", "Paste the class list or choose a CSV file first (columns: email, name, and optionally student_id).");
+    const result = await importRoster(db(), user.id, courseId, csvText);
+    revalidatePath(`/instructor/courses/${courseId}/roster`);
+    return result;
+  });
+}
+
+export async function removeStudentAction(courseId: string, userId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    await removeStudent(db(), user.id, courseId, userId);
+    revalidatePath(`/instructor/courses/${courseId}/roster`);
+    return null;
+  });
+}

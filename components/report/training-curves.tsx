@@ -1,0 +1,158 @@
+"use client";
+
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import type { EpochRecord } from "@/lib/submissions/evaluation";
+
+const TRAIN = "#4338ca"; // indigo-700
+const VALIDATION = "#c2410c"; // orange-700
+const GAP = "#475569"; // slate-600
+
+export interface TrainingCurvesProps {
+  epochs: EpochRecord[];
+  bestEpoch: number | null;
+  overfitStartEpoch: number | null;
+  generalizationGap?: Array<number | null>;
+  /** Planned number of epochs while training runs: the x axis keeps its width as the curve grows. */
+  totalEpochs?: number | null;
+  height?: number;
+}
+
+const finite = (value: number | null | undefined) => (value !== null && value !== undefined && Number.isFinite(value) ? value : null);
+
+function Chart({
+  title,
+  data,
+  lines,
+  bestEpoch,
+  overfitStartEpoch,
+  lastEpoch,
+  maxEpoch,
+  height,
+  percent,
+}: {
+  title: string;
+  data: Array<Record<string, number | null>>;
+  lines: Array<{ key: string; name: string; color: string; dash?: string }>;
+  bestEpoch: number | null;
+  overfitStartEpoch: number | null;
+  lastEpoch: number;
+  maxEpoch: number;
+  height: number;
+  percent?: boolean;
+}) {
+  const format = (value: number) => (percent ? `${(value * 100).toFixed(1)} %` : value.toFixed(3));
+  return (
+    <figure className="min-w-0 flex-1">
+      <figcaption className="mb-1 text-sm font-medium text-slate-800">{title}</figcaption>
+      <LineChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 10, right: 16, bottom: 4, left: 0 }} title={title}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+        <XAxis dataKey="epoch" type="number" domain={[1, Math.max(maxEpoch, 2)]} allowDecimals={false} tick={{ fontSize: 12, fill: "#334155" }} label={{ value: "epoch", position: "insideBottomRight", offset: -2, fontSize: 12, fill: "#334155" }} />
+        <YAxis tick={{ fontSize: 12, fill: "#334155" }} width={56} tickFormatter={format} domain={percent ? ["auto", "auto"] : [0, "auto"]} />
+        <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : String(value))} labelFormatter={(label) => `Epoch ${label}`} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {overfitStartEpoch !== null && overfitStartEpoch <= lastEpoch && (
+          <ReferenceArea x1={overfitStartEpoch} x2={Math.max(lastEpoch, overfitStartEpoch)} fill="#fecaca" fillOpacity={0.45} ifOverflow="extendDomain" label={{ value: "overtraining", position: "insideTopRight", fontSize: 11, fill: "#991b1b" }} />
+        )}
+        {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke="#15803d" strokeWidth={2} strokeDasharray="4 2" label={{ value: `best: ${bestEpoch}`, position: "insideBottomLeft", fontSize: 11, fill: "#166534" }} />}
+        {lines.map((line) => (
+          <Line key={line.key} type="monotone" dataKey={line.key} name={line.name} stroke={line.color} strokeWidth={2} strokeDasharray={line.dash} dot={data.length <= 30 ? { r: 2.5 } : false} isAnimationActive={false} connectNulls />
+        ))}
+      </LineChart>
+    </figure>
+  );
+}
+
+/**
+ * Overtraining curves: training vs validation loss and accuracy per epoch, the best epoch (lowest
+ * validation loss) as a line, the overtraining region shaded, and the generalization gap. A data
+ * table with the same numbers follows for screen readers and keyboard users.
+ */
+export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generalizationGap, totalEpochs, height = 260 }: TrainingCurvesProps) {
+  if (epochs.length === 0) return null;
+  const data = epochs.map((record, index) => ({
+    epoch: record.epoch,
+    loss: finite(record.loss),
+    valLoss: finite(record.valLoss),
+    accuracy: finite(record.accuracy),
+    valAccuracy: finite(record.valAccuracy),
+    gap: finite(generalizationGap?.[index] ?? (record.valLoss !== null && Number.isFinite(record.loss) ? record.valLoss - record.loss : null)),
+  }));
+  const lastEpoch = epochs[epochs.length - 1].epoch;
+  const maxEpoch = Math.max(lastEpoch, totalEpochs ?? 0);
+  const hasValidation = data.some((row) => row.valLoss !== null);
+  const hasAccuracy = data.some((row) => row.accuracy !== null || row.valAccuracy !== null);
+  const lossLines = [
+    { key: "loss", name: "training loss", color: TRAIN },
+    ...(hasValidation ? [{ key: "valLoss", name: "validation loss", color: VALIDATION, dash: "6 3" }] : []),
+    ...(hasValidation ? [{ key: "gap", name: "gap (validation − training)", color: GAP, dash: "2 3" }] : []),
+  ];
+  const accuracyLines = [
+    { key: "accuracy", name: "training accuracy", color: TRAIN },
+    ...(data.some((row) => row.valAccuracy !== null) ? [{ key: "valAccuracy", name: "validation accuracy", color: VALIDATION, dash: "6 3" }] : []),
+  ];
+  const best = bestEpoch !== null ? epochs.find((e) => e.epoch === bestEpoch) : undefined;
+  const lastGap = data[data.length - 1].gap;
+
+  return (
+    <div className="space-y-3" data-testid="training-curves">
+      <div className="flex flex-col gap-4 md:flex-row">
+        <Chart title="Loss per epoch" data={data} lines={lossLines} bestEpoch={bestEpoch} overfitStartEpoch={overfitStartEpoch} lastEpoch={lastEpoch} maxEpoch={maxEpoch} height={height} />
+        {hasAccuracy && (
+          <Chart title="Accuracy per epoch" data={data} lines={accuracyLines} bestEpoch={bestEpoch} overfitStartEpoch={overfitStartEpoch} lastEpoch={lastEpoch} maxEpoch={maxEpoch} height={height} percent />
+        )}
+      </div>
+      <p className="text-sm text-slate-700">
+        {best ? (
+          <>
+            Best epoch <strong>{best.epoch}</strong> (lowest validation loss{best.valLoss !== null ? ` ${best.valLoss.toFixed(4)}` : ""}).{" "}
+          </>
+        ) : null}
+        {overfitStartEpoch !== null ? (
+          <>
+            Overtraining from epoch <strong>{overfitStartEpoch}</strong>: validation loss rises while training loss keeps falling (shaded).{" "}
+          </>
+        ) : hasValidation ? (
+          "No sustained overtraining detected. "
+        ) : (
+          "No validation data, so overtraining cannot be judged. "
+        )}
+        {lastGap !== null && `Generalization gap at the last epoch: ${lastGap.toFixed(4)}.`}
+      </p>
+      <details className="text-sm">
+        <summary className="cursor-pointer text-indigo-700 underline">Curve values as a table</summary>
+        <div className="mt-2 max-h-72 overflow-auto">
+          <table className="min-w-full text-right text-xs tabular-nums">
+            <caption className="sr-only">Training and validation metrics per epoch</caption>
+            <thead className="sticky top-0 bg-white text-slate-600">
+              <tr>
+                <th scope="col" className="px-2 py-1 text-left">Epoch</th>
+                <th scope="col" className="px-2 py-1">Loss</th>
+                <th scope="col" className="px-2 py-1">Val. loss</th>
+                <th scope="col" className="px-2 py-1">Gap</th>
+                <th scope="col" className="px-2 py-1">Accuracy</th>
+                <th scope="col" className="px-2 py-1">Val. accuracy</th>
+                <th scope="col" className="px-2 py-1">Seconds</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {epochs.map((record, index) => (
+                <tr key={record.epoch} className={record.epoch === bestEpoch ? "bg-green-50" : overfitStartEpoch !== null && record.epoch >= overfitStartEpoch ? "bg-red-50" : undefined}>
+                  <th scope="row" className="px-2 py-1 text-left font-normal">
+                    {record.epoch}
+                    {record.epoch === bestEpoch ? " (best)" : ""}
+                  </th>
+                  <td className="px-2 py-1">{data[index].loss?.toFixed(4) ?? "–"}</td>
+                  <td className="px-2 py-1">{data[index].valLoss?.toFixed(4) ?? "–"}</td>
+                  <td className="px-2 py-1">{data[index].gap?.toFixed(4) ?? "–"}</td>
+                  <td className="px-2 py-1">{data[index].accuracy !== null ? `${(data[index].accuracy! * 100).toFixed(2)} %` : "–"}</td>
+                  <td className="px-2 py-1">{data[index].valAccuracy !== null ? `${(data[index].valAccuracy! * 100).toFixed(2)} %` : "–"}</td>
+                  <td className="px-2 py-1">{record.seconds !== null ? record.seconds.toFixed(1) : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </div>
+  );
+}
