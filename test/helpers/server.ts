@@ -7,7 +7,7 @@ import { findFreePort } from "../../lib/database/embedded";
 const LOCK = path.join(ROOT, ".next-build.lock");
 
 /** One `next build` at a time across test files (each runs in its own process). */
-async function buildOnce() {
+export async function buildOnce() {
   for (;;) {
     try {
       mkdirSync(LOCK);
