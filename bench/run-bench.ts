@@ -1,0 +1,411 @@
+/**
+ * `holdout bench`: how fast this machine scores and trains the course's reference models on
+ * the backend initEngine picks, measured against the machine's own matMul rate.
+ *
+ * Everything is measured in this run: first a 1024x1024 float32 matMul (the practical peak of
+ * the backend), then per model the scoring and training throughput, the FLOPs behind them and
+ * the fraction of the matMul rate they reach. Then the targets of issue #5, and (on wasm) this
+ * project's training kernels against simple references.
+ */
+import os from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import { initEngine, type EngineInfo, type EnginePreference } from "@/lib/engine/backend";
+import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
+import { runWasmKernel } from "@/lib/engine/wasm-kernels/kernel-scope";
+import { trainModel } from "@/lib/training";
+import { makeBatch, preprocessCoefficients } from "@/lib/training/batches";
+import { REFERENCE_MODELS, type ReferenceModel, type ReferenceModelName } from "./reference-models";
+
+export interface BenchOptions {
+  quick: boolean;
+  prefer: EnginePreference;
+  models?: ReferenceModelName[];
+  /** Use the real MNIST / CIFAR-10 test sets when they load offline (default true). */
+  realData: boolean;
+  /** Also measure data-parallel training over one replica per CPU (wasm only). */
+  parallel: boolean;
+  log: (line: string) => void;
+}
+
+export interface ModelBenchResult {
+  name: ReferenceModelName;
+  description: string;
+  forwardMflopsPerExample: number;
+  params: number;
+  data: string;
+  scored: number;
+  loadSeconds: number;
+  scoreSeconds: number;
+  scoreExamplesPerSecond: number;
+  scoreGflops: number;
+  /** One thread (one wasm instance). */
+  trainExamplesPerSecond: number;
+  trainGflops: number;
+  /** Data-parallel over worker threads, when measured. */
+  parallel: { replicas: number; trainExamplesPerSecond: number; trainGflops: number } | null;
+}
+
+export interface TargetResult {
+  name: string;
+  measured: string;
+  goal: string;
+  met: boolean;
+  note?: string;
+}
+
+export interface KernelComparison {
+  kernel: string;
+  shape: string;
+  ours: { ms: number; gflops: number };
+  reference: { name: string; ms: number; gflops: number };
+}
+
+export interface BenchReport {
+  engine: EngineInfo;
+  quick: boolean;
+  matMulGflops: number;
+  models: ModelBenchResult[];
+  targets: TargetResult[];
+  kernels: KernelComparison[];
+  seconds: number;
+}
+
+const TRAIN_BATCH = 128;
+const SCORE_BATCH = 256;
+
+interface ModelPlan {
+  /** Examples scored (model load included); targets use 10k. */
+  score: number;
+  /** Training batches timed, after one warm-up batch. */
+  trainBatches: number;
+}
+
+function planFor(name: ReferenceModelName, quick: boolean): ModelPlan {
+  const plans: Record<ReferenceModelName, [ModelPlan, ModelPlan]> = {
+    // [full, quick]
+    "mnist-mlp": [{ score: 10_000, trainBatches: 30 }, { score: 2_000, trainBatches: 8 }],
+    lenet5: [{ score: 10_000, trainBatches: 30 }, { score: 2_000, trainBatches: 8 }],
+    "mnist-cnn": [{ score: 10_000, trainBatches: 16 }, { score: 2_000, trainBatches: 5 }],
+    "cifar-cnn": [{ score: 10_000, trainBatches: 7 }, { score: 1_000, trainBatches: 3 }],
+  };
+  return plans[name][quick ? 1 : 0];
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = performance.now();
+  const engine = await initEngine({ prefer: options.prefer, log: options.log });
+  options.log(`[bench] ${options.quick ? "quick" : "full"} run on ${engine.backend} (${engine.device}), ${engine.details.cpuCount} CPUs: ${engine.details.cpuModel}`);
+  const matMulGflops = measureMatMul(1024, options.quick ? 3 : 6);
+  options.log(`[bench] float32 matMul 1024x1024: ${matMulGflops.toFixed(1)} GFLOP/s`);
+
+  const models: ModelBenchResult[] = [];
+  for (const reference of REFERENCE_MODELS.filter((m) => !options.models || options.models.includes(m.name))) {
+    const result = await benchModel(reference, planFor(reference.name, options.quick), options);
+    models.push(result);
+    const parallelNote = result.parallel ? `, ${result.parallel.trainExamplesPerSecond.toFixed(0)} ex/s on ${result.parallel.replicas} replicas` : "";
+    options.log(`[bench] ${reference.name}: scores ${result.scoreExamplesPerSecond.toFixed(0)} ex/s, trains ${result.trainExamplesPerSecond.toFixed(0)} ex/s on one thread${parallelNote}`);
+  }
+  const kernels = engine.backend === "wasm" ? await compareKernels(options.quick) : [];
+  return { engine, quick: options.quick, matMulGflops, models, targets: targetsFrom(models), kernels, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Best-of-n wall time of a 1024x1024 product, as GFLOP/s. */
+function measureMatMul(size: number, repeats: number): number {
+  const a = tf.randomUniform([size, size]);
+  const b = tf.randomUniform([size, size]);
+  const once = () => {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    return (performance.now() - t0) / 1000;
+  };
+  once();
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) best = Math.min(best, once());
+  tf.dispose([a, b]);
+  return (2 * size ** 3) / best / 1e9;
+}
+
+async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: BenchOptions): Promise<ModelBenchResult> {
+  const model = reference.build();
+  const flops = forwardFlopsPerExample(model);
+  const params = model.countParams();
+  const data = await benchData(reference, Math.max(plan.score, (plan.trainBatches + WARMUP_BATCHES) * TRAIN_BATCH), options.realData);
+
+  // Scoring exactly as a worker would: load the saved model, then predict in batches.
+  const artifacts = await saveToMemory(model);
+  const scoring = await scoreFromArtifacts(artifacts, data.images, plan.score, reference.inputShape);
+
+  // Training through the real trainer, on one thread and data-parallel (one replica per CPU).
+  const single = await measureTraining(reference, data, plan.trainBatches, 1);
+  const replicas = Math.min(4, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+  const parallel = options.parallel && replicas > 1 && tf.getBackend() === "wasm" ? await measureTraining(reference, data, plan.trainBatches, replicas) : null;
+  model.dispose();
+
+  const scoreExamplesPerSecond = plan.score / scoring.predictSeconds;
+  return {
+    name: reference.name,
+    description: reference.description,
+    forwardMflopsPerExample: flops / 1e6,
+    params,
+    data: data.source,
+    scored: plan.score,
+    loadSeconds: scoring.loadSeconds,
+    scoreSeconds: scoring.loadSeconds + scoring.predictSeconds,
+    scoreExamplesPerSecond,
+    scoreGflops: (flops * scoreExamplesPerSecond) / 1e9,
+    trainExamplesPerSecond: single,
+    // Forward + input gradient + weight gradient: ~3x the forward FLOPs.
+    trainGflops: (3 * flops * single) / 1e9,
+    parallel: parallel === null ? null : { replicas, trainExamplesPerSecond: parallel, trainGflops: (3 * flops * parallel) / 1e9 },
+  };
+}
+
+/** Warm-up batches excluded from a timing (first XNNPACK operator set-up, JIT, worker start). */
+const WARMUP_BATCHES = 2;
+
+/**
+ * Training examples/s of `batches` batches of 128 through trainModel (adam), from the median time
+ * between onBatch callbacks after the warm-up batches.
+ */
+async function measureTraining(reference: ReferenceModel, data: { images: Uint8Array; labels: Uint8Array }, batches: number, replicas: number): Promise<number> {
+  const model = reference.build();
+  const count = (batches + WARMUP_BATCHES) * TRAIN_BATCH;
+  const imageSize = reference.inputShape.reduce((p, d) => p * d, 1);
+  const stamps: number[] = [];
+  await trainModel(
+    model,
+    {
+      trainImages: data.images.subarray(0, count * imageSize),
+      trainLabels: data.labels.subarray(0, count),
+      valImages: new Uint8Array(0),
+      valLabels: new Uint8Array(0),
+      shape: reference.inputShape,
+      numClasses: reference.numClasses,
+    },
+    { optimizer: "adam", learningRate: 1e-3, batchSize: TRAIN_BATCH, epochs: 1, preprocess: "1/255", seed: 1 },
+    { onEpochEnd: () => {}, onBatch: () => void stamps.push(performance.now()) },
+    { maxEpochs: 1, maxSeconds: 600 },
+    { replicas, log: () => {} },
+  );
+  model.dispose();
+  // The median batch time: other work on a shared machine shows up as a few slow batches.
+  const timed = stamps.slice(WARMUP_BATCHES - 1);
+  const intervals = timed.slice(1).map((t, i) => t - timed[i]).sort((a, b) => a - b);
+  const middle = intervals.length / 2;
+  const median = intervals.length % 2 ? intervals[Math.floor(middle)] : (intervals[middle - 1] + intervals[middle]) / 2;
+  return (TRAIN_BATCH * 1000) / median;
+}
+
+/** Real test images when the datasets module can load them offline, else random bytes of the right shape. */
+async function benchData(reference: ReferenceModel, needed: number, realData: boolean): Promise<{ images: Uint8Array; labels: Uint8Array; source: string }> {
+  const imageSize = reference.inputShape.reduce((p, d) => p * d, 1);
+  const datasetName = reference.inputShape[2] === 3 ? "cifar10" : "mnist";
+  let images: Uint8Array | null = null;
+  let labels: Uint8Array | null = null;
+  let source = "synthetic";
+  if (realData) {
+    try {
+      const { loadDataset } = await import("@/datasets/index");
+      const loaded = await loadDataset(datasetName, "test", { allowFetch: false });
+      if (loaded.shape.join() === reference.inputShape.join()) {
+        images = loaded.images;
+        labels = loaded.labels;
+        source = `${datasetName} test`;
+      }
+    } catch {
+      // No local copy (or no datasets module): random data times the same.
+    }
+  }
+  if (!images || !labels) {
+    images = new Uint8Array(imageSize * needed).map(() => Math.floor(Math.random() * 256));
+    labels = new Uint8Array(needed).map(() => Math.floor(Math.random() * reference.numClasses));
+  }
+  // Repeat the available examples when more are needed than the split has.
+  if (labels.length < needed) {
+    const bigImages = new Uint8Array(imageSize * needed);
+    const bigLabels = new Uint8Array(needed);
+    for (let i = 0; i < needed; i++) {
+      const from = i % labels.length;
+      bigImages.set(images.subarray(from * imageSize, (from + 1) * imageSize), i * imageSize);
+      bigLabels[i] = labels[from];
+    }
+    return { images: bigImages, labels: bigLabels, source };
+  }
+  return { images, labels, source };
+}
+
+async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  if (!saved) throw new Error("model did not save");
+  return saved;
+}
+
+async function scoreFromArtifacts(artifacts: tf.io.ModelArtifacts, images: Uint8Array, count: number, shape: [number, number, number]): Promise<{ loadSeconds: number; predictSeconds: number }> {
+  const t0 = performance.now();
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const t1 = performance.now();
+  const coefficients = preprocessCoefficients("1/255", shape[2]);
+  const labels = new Uint8Array(count);
+  for (let start = 0; start < count; start += SCORE_BATCH) {
+    const indices = Int32Array.from({ length: Math.min(SCORE_BATCH, count - start) }, (_, i) => start + i);
+    const { x, y } = makeBatch(images, labels, indices, shape, 1, coefficients);
+    const input = model.inputs[0].shape.length === 2 ? x.reshape([indices.length, -1]) : x;
+    tf.tidy(() => tf.argMax(model.predict(input) as tf.Tensor, -1).dataSync());
+    tf.dispose([x, y, input]);
+  }
+  const t2 = performance.now();
+  model.dispose();
+  return { loadSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000 };
+}
+
+function targetsFrom(models: ModelBenchResult[]): TargetResult[] {
+  const targets: TargetResult[] = [];
+  const scoreTarget = (name: ReferenceModelName, label: string, limitSeconds: number) => {
+    const m = models.find((r) => r.name === name);
+    if (!m) return;
+    // Quick runs score fewer images: scale the prediction time to 10k, keep the load time.
+    const seconds = m.loadSeconds + ((m.scoreSeconds - m.loadSeconds) * 10_000) / m.scored;
+    targets.push({
+      name: `score 10k ${label}, model load included`,
+      measured: `${seconds.toFixed(1)} s`,
+      goal: `< ${limitSeconds} s`,
+      met: seconds < limitSeconds,
+      note: m.scored === 10_000 ? undefined : `extrapolated from ${m.scored} images`,
+    });
+  };
+  scoreTarget("mnist-cnn", "MNIST with the LeNet-style CNN (conv32/conv64)", 10);
+  scoreTarget("cifar-cnn", "CIFAR-10 with the course CIFAR CNN", 30);
+  const lenet = models.find((r) => r.name === "mnist-cnn");
+  if (lenet) {
+    const best = lenet.parallel && lenet.parallel.trainExamplesPerSecond > lenet.trainExamplesPerSecond ? lenet.parallel : null;
+    const rate = best ? best.trainExamplesPerSecond : lenet.trainExamplesPerSecond;
+    targets.push({
+      name: "train the LeNet-style CNN (conv32/conv64), batch 128, adam",
+      measured: `${rate.toFixed(0)} ex/s`,
+      goal: ">= 300 ex/s",
+      met: rate >= 300,
+      note: best ? `${best.replicas} replicas; one thread: ${lenet.trainExamplesPerSecond.toFixed(0)} ex/s` : "one thread",
+    });
+  }
+  return targets;
+}
+
+/**
+ * This project's wasm training kernels against simple references on the same inputs: the cpu
+ * backend's JS kernel (Conv2DBackpropFilter, which wasm lacks) and the wasm backend's own
+ * built-in kernels (Conv2DBackpropInput, BatchMatMul with transposeA).
+ */
+async function compareKernels(quick: boolean): Promise<KernelComparison[]> {
+  const results: KernelComparison[] = [];
+  // Small batches: the cpu backend's filter gradient runs at ~0.02 GFLOP/s.
+  const batch = quick ? 2 : 4;
+  const xShape: [number, number, number, number] = [batch, 26, 26, 32];
+  const filterShape: [number, number, number, number] = [3, 3, 32, 64];
+  const convFlops = 2 * batch * 24 * 24 * 64 * 3 * 3 * 32;
+  const shape = `x[${xShape.join(",")}] 3x3x32->64 valid`;
+  const x = tf.randomUniform(xShape);
+  const dy = tf.randomUniform([batch, 24, 24, 64]);
+  const w = tf.randomUniform(filterShape);
+  const backend = tf.backend() as unknown as Parameters<typeof runWasmKernel>[0];
+  const time = (f: () => void, repeats: number) => {
+    f();
+    let best = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const t0 = performance.now();
+      f();
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+  const entry = (ms: number, flops: number) => ({ ms, gflops: flops / ms / 1e6 });
+
+  const filterAttrs = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", filterShape };
+  const oursFilter = time(() => tf.dispose(tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, filterAttrs as unknown as tf.NamedAttrMap)), 3);
+  const [xValues, dyValues] = [x.dataSync(), dy.dataSync()];
+  const previous = tf.getBackend();
+  await tf.setBackend("cpu");
+  const cpuX = tf.tensor(xValues, x.shape);
+  const cpuDy = tf.tensor(dyValues, dy.shape);
+  const cpuFilter = time(() => tf.dispose(tf.engine().runKernel("Conv2DBackpropFilter", { x: cpuX, dy: cpuDy }, filterAttrs as unknown as tf.NamedAttrMap)), 1);
+  tf.dispose([cpuX, cpuDy]);
+  await tf.setBackend(previous);
+  results.push({ kernel: "Conv2DBackpropFilter", shape, ours: entry(oursFilter, convFlops), reference: { name: "cpu backend (JS)", ...entry(cpuFilter, convFlops) } });
+
+  const inputAttrs = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", inputShape: xShape };
+  const oursInput = time(() => tf.dispose(tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, inputAttrs as unknown as tf.NamedAttrMap)), 3);
+  const builtinInput = time(() => backend.disposeData(runWasmKernel(backend, "Conv2DBackpropInput", { dy, filter: w }, inputAttrs as unknown as tf.NamedAttrMap).dataId), 1);
+  results.push({ kernel: "Conv2DBackpropInput", shape, ours: entry(oursInput, convFlops), reference: { name: "wasm built-in", ...entry(builtinInput, convFlops) } });
+
+  const n = quick ? 512 : 1024;
+  const a = tf.randomUniform([n, n]);
+  const b = tf.randomUniform([n, n]);
+  const matFlops = 2 * n ** 3;
+  const oursMatMul = time(() => tf.dispose(tf.matMul(a, b, true, false)), 3);
+  const builtinMatMul = time(() => backend.disposeData(runWasmKernel(backend, "BatchMatMul", { a, b }, { transposeA: true, transposeB: false }).dataId), 1);
+  results.push({ kernel: "BatchMatMul transposeA", shape: `${n}x${n}`, ours: entry(oursMatMul, matFlops), reference: { name: "wasm built-in", ...entry(builtinMatMul, matFlops) } });
+  tf.dispose([x, dy, w, a, b]);
+  return results;
+}
+
+/** The report as aligned text tables. */
+export function formatReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const { engine } = report;
+  lines.push(`Backend: ${engine.backend} on ${engine.device} (tfjs ${engine.details.tfjsVersion}${engine.details.wasmSimd !== undefined ? `, SIMD ${engine.details.wasmSimd ? "on" : "off"}, ${engine.details.wasmThreads} thread` : ""}), ${engine.details.cpuCount} x ${engine.details.cpuModel}`);
+  lines.push(`float32 matMul 1024x1024 measured now: ${report.matMulGflops.toFixed(1)} GFLOP/s`);
+  lines.push("");
+  const parallelHeader = report.models.find((m) => m.parallel)?.parallel?.replicas;
+  lines.push(
+    table(
+      ["model", "MFLOP/ex", "params", "data", "score ex/s", "GFLOP/s", "of matMul", "train ex/s", "GFLOP/s", "of matMul", ...(parallelHeader ? [`train x${parallelHeader}`, "GFLOP/s"] : [])],
+      report.models.map((m) => [
+        m.name,
+        m.forwardMflopsPerExample.toFixed(2),
+        m.params.toLocaleString("en-US"),
+        m.data,
+        m.scoreExamplesPerSecond.toFixed(0),
+        m.scoreGflops.toFixed(1),
+        percent(m.scoreGflops / report.matMulGflops),
+        m.trainExamplesPerSecond.toFixed(0),
+        m.trainGflops.toFixed(1),
+        percent(m.trainGflops / report.matMulGflops),
+        ...(parallelHeader ? [m.parallel ? m.parallel.trainExamplesPerSecond.toFixed(0) : "-", m.parallel ? m.parallel.trainGflops.toFixed(1) : "-"] : []),
+      ]),
+    ),
+  );
+  if (parallelHeader) lines.push(`"train x${parallelHeader}": data-parallel over ${parallelHeader} replicas (worker threads, one wasm instance each); "of matMul" compares with one thread's rate.`);
+  lines.push("Training: batch 128, adam, median batch time after 2 warm-up batches; FLOPs counted as 3x forward (forward, input and weight gradients).");
+  lines.push(...report.models.map((m) => `  ${m.name}: ${m.description}`));
+  lines.push("");
+  lines.push(table(["target", "measured", "goal", "met"], report.targets.map((t) => [t.name + (t.note ? ` (${t.note})` : ""), t.measured, t.goal, t.met ? "yes" : "NO"])));
+  if (report.kernels.length) {
+    lines.push("");
+    lines.push(
+      table(
+        ["wasm kernel", "shape", "ours ms", "GFLOP/s", "reference", "ref ms", "GFLOP/s", "speed-up"],
+        report.kernels.map((k) => [k.kernel, k.shape, k.ours.ms.toFixed(1), k.ours.gflops.toFixed(1), k.reference.name, k.reference.ms.toFixed(1), k.reference.gflops.toFixed(2), `${(k.reference.ms / k.ours.ms).toFixed(1)}x`]),
+      ),
+    );
+  }
+  lines.push("");
+  lines.push(`bench took ${report.seconds.toFixed(0)} s`);
+  return lines.join("\n");
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(0)}%`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  return [format(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(format)].join("\n");
+}
