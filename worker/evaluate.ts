@@ -100,7 +100,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
         }
         case "result": {
           const { result } = message;
-          settled = await prisma.$transaction(async (tx) => {
+          settled = await retryWhileDatabaseDown(() => prisma.$transaction(async (tx) => {
             if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
             const report = {
               backend: result.backend,
@@ -118,12 +118,12 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
             await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...score }, update: score });
             await tx.submission.update({ where: { id: submission.id }, data: { status: "SCORED", format: result.format, finishedAt: new Date(), progress: { phase: "SCORED" } } });
             return true;
-          });
+          }), log);
           log(`submission ${submission.id} scored: public ${result.public.accuracy.toFixed(4)}`);
           break;
         }
         case "failure":
-          settled = await failSubmission(prisma, job, workerId, submission.id, message.source, message.message);
+          settled = await retryWhileDatabaseDown(() => failSubmission(prisma, job, workerId, submission.id, message.source, message.message), log);
           break;
       }
     };
@@ -140,6 +140,23 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes a job's outcome, retrying for a while if the database is unreachable (a restart takes
+ * seconds): a finished evaluation is worth keeping. If it still fails, the job's heartbeats stop
+ * and another attempt runs it again.
+ */
+async function retryWhileDatabaseDown<T>(write: () => Promise<T>, log: (line: string) => void, attempts = 30): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      log(`could not record a result (attempt ${attempt}), retrying: ${(error as Error).message.split("\n")[0]}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
 

@@ -60,8 +60,9 @@ export async function trainModel(
   const augmentation = hasAugmentation(settings.augmentation) ? settings.augmentation : undefined;
   const epochLimit = Math.min(settings.epochs, budget.maxEpochs);
   const batchesPerEpoch = Math.ceil(trainCount / settings.batchSize);
-  // Models that take flat vectors (e.g. a 784-input MLP) get the batch reshaped to [n, h*w*c].
-  const flatInput = model.inputs[0].shape.length === 2;
+  // Models whose input is not [h, w, c] (a flat 784 MLP, or [28, 28] grayscale) get each batch
+  // reshaped to their input shape.
+  const toModelInput = inputReshaper(model);
   const nextBatch = (indices: Int32Array) => {
     const made = makeBatch(data.trainImages, data.trainLabels, indices, data.shape, data.numClasses, coefficients);
     if (augmentation) {
@@ -69,7 +70,7 @@ export async function trainModel(
       made.x.dispose();
       made.x = augmented;
     }
-    return { x: flatInput ? flatten(made.x) : made.x, y: made.y };
+    return { x: toModelInput(made.x), y: made.y };
   };
 
   // The budget clock includes starting any worker threads.
@@ -234,11 +235,15 @@ async function createStepper(model: tf.LayersModel, lossFn: LossFunction, settin
   };
 }
 
-/** [n,h,w,c] -> [n, h*w*c]; disposes the input. */
-function flatten(x: tf.Tensor4D): tf.Tensor {
-  const flat = x.reshape([x.shape[0], -1]);
-  x.dispose();
-  return flat;
+/** [n,h,w,c] -> [n, ...model input] when the model's input is shaped otherwise; disposes the input. */
+function inputReshaper(model: tf.LayersModel): (x: tf.Tensor4D) => tf.Tensor {
+  const inputShape = model.inputs[0].shape.slice(1);
+  if (inputShape.length === 3) return (x) => x;
+  return (x) => {
+    const reshaped = x.reshape([x.shape[0], ...inputShape.map((d) => d ?? -1)]);
+    x.dispose();
+    return reshaped;
+  };
 }
 
 /** Mean loss and accuracy over a split, in inference mode, in batches. */
@@ -257,7 +262,7 @@ export function evaluate(
   for (let start = 0; start < count; start += EVALUATION_BATCH) {
     const indices = new Int32Array(Math.min(EVALUATION_BATCH, count - start)).map((_, i) => start + i);
     const batch = makeBatch(images, labels, indices, shape, numClasses, coefficients);
-    const x = model.inputs[0].shape.length === 2 ? flatten(batch.x) : batch.x;
+    const x = inputReshaper(model)(batch.x);
     const y = batch.y;
     try {
       const output = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
@@ -287,6 +292,9 @@ function checkData(model: tf.LayersModel, data: TrainingData): void {
   if (outputUnits !== data.numClasses) throw new Error(`the model outputs ${outputUnits} values per example but the dataset has ${data.numClasses} classes`);
   const inputShape = model.inputs[0].shape.slice(1);
   const flat = height * width * channels;
-  const matches = (inputShape.length === 3 && inputShape.every((d, i) => d === null || d === data.shape[i])) || (inputShape.length === 1 && inputShape[0] === flat);
+  const known = inputShape.every((d) => d !== null);
+  const matches =
+    (inputShape.length === 3 && inputShape.every((d, i) => d === null || d === data.shape[i])) ||
+    (known && inputShape.reduce((a, b) => (a as number) * (b as number), 1) === flat);
   if (!matches) throw new Error(`the model expects input [${inputShape.join(", ")}] but the images are ${height}x${width}x${channels}`);
 }

@@ -12,7 +12,7 @@ let home: string;
 let port: number;
 
 function start(): { child: ChildProcess; output: () => string } {
-  const env = { ...process.env, HOLDOUT_HOME: home, PORT: String(port), HOLDOUT_DEMO_PASSWORD: "demo-password-1" };
+  const env: Record<string, string | undefined> = { ...process.env, HOLDOUT_HOME: home, PORT: String(port), HOLDOUT_DEMO_PASSWORD: "demo-password-1" };
   delete env.DATABASE_URL;
   delete env.NEXTAUTH_URL;
   let output = "";
