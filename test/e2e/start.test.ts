@@ -16,7 +16,7 @@ function start(): { child: ChildProcess; output: () => string } {
   delete env.DATABASE_URL;
   delete env.NEXTAUTH_URL;
   let output = "";
-  const child = spawn(process.execPath, [HOLDOUT, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [HOLDOUT, "start"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
   return { child, output: () => output };
