@@ -13,21 +13,13 @@
  */
 import { getDatasetSpec, type DatasetName } from "./registry";
 
+import { mulberry32 } from "../lib/random";
+
 export const SPLIT_ALGORITHM = "stratified-largest-remainder/fisher-yates/mulberry32@1";
 
 export type Seed = number | string;
 
-/** A small, fast, well-mixed 32-bit PRNG. Returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Integer seeds in [0, 2^32) are used as they are; anything else is hashed (FNV-1a) to 32 bits. */
 export function seedToUint32(seed: Seed): number {

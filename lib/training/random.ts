@@ -1,16 +1,8 @@
 /** Seeded randomness for shuffling and augmentation, so a run with the same seed repeats. */
+import { mulberry32 } from "../random";
 
-/** mulberry32: a small, fast 32-bit generator; plenty for shuffles and augmentation draws. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generator for shuffles and augmentation draws. */
+export const createRandom = mulberry32;
 
 /** Fisher-Yates shuffle of 0..n-1. */
 export function shuffledIndices(n: number, random: () => number): Int32Array {

@@ -4,18 +4,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SubmissionFile } from "@/lib/models";
+import { mulberry32 } from "@/lib/random";
 
-/** mulberry32: small, seeded, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded test data. */
+export const seededRandom = mulberry32;
 
 /**
  * Replaces every weight with seeded random values, so a file written and read back cannot
