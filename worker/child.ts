@@ -143,6 +143,7 @@ async function train(task: EvaluationTask, loaded: LoadedSubmission, test: TestD
       },
     },
     { maxEpochs: task.budget.maxEpochs, maxSeconds: task.budget.maxSeconds },
+    { maxReplicas: task.cpuShare },
   );
   return summarizeCurves("training", epochs, { stoppedEarly: result.stopKind !== "completed", stopReason: result.stopReason });
 }

@@ -14,6 +14,7 @@ export interface EvaluateContext {
   prisma: PrismaClient;
   workerId: string;
   backend: EvaluationTask["backend"];
+  cpuShare: number;
   log: (line: string) => void;
 }
 
@@ -78,6 +79,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
       budget,
       limits: { maxParams: limits.maxParams, maxFlops: limits.maxFlops },
       backend: context.backend,
+      cpuShare: context.cpuShare,
     };
     // Definitions get their training budget on top of the scoring limit.
     const timeoutSeconds = limits.timeoutSeconds + (submission.kind === "DEFINITION" ? budget.maxSeconds : 0);

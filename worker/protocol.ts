@@ -22,6 +22,8 @@ export interface EvaluationTask {
   budget: { maxEpochs: number; maxSeconds: number; maxParams: number; maxTrainExamples?: number };
   limits: { maxParams: number; maxFlops: number };
   backend: "auto" | "tensorflow" | "wasm" | "cpu";
+  /** CPUs this job may use for data-parallel training (the machine's, shared by concurrent jobs). */
+  cpuShare: number;
 }
 
 export type ChildMessage =

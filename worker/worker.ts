@@ -40,7 +40,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const running = new Map<string, Promise<void>>();
   let stopping = false;
 
-  const context: EvaluateContext = { prisma, workerId: id, backend: options.backend, log };
+  // Concurrent jobs split the machine's CPUs between their training threads.
+  const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const context: EvaluateContext = { prisma, workerId: id, backend: options.backend, cpuShare: Math.max(1, Math.floor(cpus / concurrency)), log };
 
   async function beat() {
     try {

@@ -25,6 +25,8 @@ export interface TrainOptions {
    * for the gradient exchange to pay off; else 1. Native backends thread by themselves.
    */
   replicas?: number | "auto";
+  /** Upper bound for "auto": the CPUs this run may use (a worker running several jobs shares them). */
+  maxReplicas?: number;
   /** Where notes such as "training on 2 replicas" go; defaults to console.info. */
   log?: (line: string) => void;
 }
@@ -76,7 +78,7 @@ export async function trainModel(
   // The budget clock includes starting any worker threads.
   const started = performance.now();
   const elapsedSeconds = () => (performance.now() - started) / 1000;
-  const stepper = await createStepper(model, lossFn, settings, chooseReplicas(options.replicas, model, batchesPerEpoch * epochLimit, settings.batchSize), log);
+  const stepper = await createStepper(model, lossFn, settings, chooseReplicas(options.replicas, model, batchesPerEpoch * epochLimit, settings.batchSize, options.maxReplicas), log);
   const epochs: EpochMetrics[] = [];
   let trainedExamples = 0;
   // Time spent in training steps only (batch making included, validation excluded): the
@@ -200,9 +202,9 @@ interface Stepper {
   close(): Promise<void>;
 }
 
-function chooseReplicas(requested: TrainOptions["replicas"], model: tf.LayersModel, totalBatches: number, batchSize: number): number {
+function chooseReplicas(requested: TrainOptions["replicas"], model: tf.LayersModel, totalBatches: number, batchSize: number, maxReplicas = Infinity): number {
   if (typeof requested === "number") return Math.max(1, Math.floor(requested));
-  const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  const cpus = Math.min(maxReplicas, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
   if (tf.getBackend() !== "wasm" || cpus < 2 || totalBatches < MIN_BATCHES_FOR_PARALLEL) return 1;
   const flopsPerWeight = (3 * forwardFlopsPerExample(model) * batchSize) / Math.max(1, model.countParams());
   if (flopsPerWeight < MIN_FLOPS_PER_WEIGHT_FOR_PARALLEL) return 1;
