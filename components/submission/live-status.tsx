@@ -85,9 +85,27 @@ const STEPS = ["QUEUED", "VALIDATING", "TRAINING", "SCORING", "SCORED"] as const
  * The submission's live status, polled every 2 s from the API while it is not finished (no page
  * reload). When it finishes, the server-rendered report replaces this panel (router.refresh()).
  */
-export function LiveStatus({ submissionId, initial, hasTraining }: { submissionId: string; initial: LiveState; hasTraining: boolean }) {
+export function LiveStatus({ submissionId, initial, hasTraining, canCancel = false }: { submissionId: string; initial: LiveState; hasTraining: boolean; canCancel?: boolean }) {
   const router = useRouter();
   const [state, setState] = useState<LiveState>(initial);
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+
+  async function cancel() {
+    setCancelling(true);
+    setCancelError(null);
+    try {
+      const response = await fetch(`/api/v1/submissions/${encodeURIComponent(submissionId)}/cancel`, { method: "POST" });
+      const body = (await response.json().catch(() => ({}))) as { message?: string };
+      if (!response.ok) setCancelError(body.message ?? "The submission could not be cancelled. Reload the page to see its status.");
+      else {
+        setState((previous) => ({ ...previous, status: "CANCELLED", queuePosition: null }));
+        router.refresh();
+      }
+    } finally {
+      setCancelling(false);
+    }
+  }
   const [stale, setStale] = useState(false);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -181,6 +199,19 @@ export function LiveStatus({ submissionId, initial, hasTraining }: { submissionI
           </label>
           <progress id="training-progress" max={100} value={Math.round(trainingFraction * 100)} className="h-2 w-full overflow-hidden rounded-full [&::-webkit-progress-bar]:bg-slate-200 [&::-webkit-progress-value]:bg-violet-600" />
         </div>
+      )}
+      {canCancel && state.status === "QUEUED" && (
+        <div className="flex flex-wrap items-center gap-3">
+          <button type="button" onClick={cancel} disabled={cancelling} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 disabled:opacity-60">
+            {cancelling ? "Cancelling…" : "Cancel this submission"}
+          </button>
+          <span className="text-xs text-slate-600">Only while it waits in the queue; it then does not count against today&apos;s limit.</span>
+        </div>
+      )}
+      {cancelError && (
+        <p role="alert" className="text-sm text-red-800">
+          {cancelError}
+        </p>
       )}
       {state.status === "FAILED" && state.failureReason && (
         <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">

@@ -108,6 +108,18 @@ export const ENDPOINTS: EndpointDoc[] = [
     errors: [{ status: 404, when: "no such submission, or someone else's (same answer)" }],
   },
   {
+    method: "POST",
+    path: "/api/v1/submissions/{id}/cancel",
+    summary: "Withdraw your own submission while it waits in the queue (a wrong file, say). It gives today's slot back. Once a worker has started on it, it runs to the end.",
+    who: "the submitter",
+    curl: `curl -X POST ${AUTH} $HOLDOUT_URL/api/v1/submissions/clx…/cancel`,
+    response: `{ "submission": { "id": "clx…", "status": "CANCELLED" } }`,
+    errors: [
+      { status: 404, when: "no such submission, or not yours" },
+      { status: 409, when: "not waiting in the queue any more (a worker started on it, or it is finished)" },
+    ],
+  },
+  {
     method: "GET",
     path: "/api/v1/submissions/{id}/report",
     summary: "The full report: public metrics (per class, calibration), curves, model summary, confusion matrix, misclassified examples. Private metrics only after the close.",

@@ -90,7 +90,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </Alert>
       )}
 
-      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} />}
+      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} canCancel={!submission.viewerIsInstructor} />}
 
       {submission.status === "FAILED" && (
         <section role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6">
