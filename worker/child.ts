@@ -4,7 +4,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { loadDataset, splitPublicPrivate, splitTrainValidation } from "../datasets";
+import { loadDataset, splitPublicPrivate, splitTrainValidation, type LoadedDataset } from "../datasets";
 import { initEngine } from "../lib/engine/backend";
 import { formatProblem, isSubmissionError, loadSubmissionModel, parseTrainingSettings, predictImages, type LoadedSubmission, type Preprocessing } from "../lib/models";
 import { classificationReport } from "../lib/scoring";
@@ -24,14 +24,7 @@ function send(message: ChildMessage) {
 /** Errors of the platform (missing data, our bugs), as opposed to the student's model. */
 class PlatformError extends Error {}
 
-interface TestData {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  shape: [number, number, number];
-  numClasses: number;
-  classNames: string[];
-}
+type TestData = Pick<LoadedDataset, "images" | "labels" | "count" | "shape" | "numClasses" | "classNames">;
 
 async function loadTestData(task: EvaluationTask): Promise<TestData> {
   try {
