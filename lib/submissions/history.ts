@@ -20,9 +20,9 @@ function pick(columns: Record<string, Array<number | null>>, names: string[]): A
   return undefined;
 }
 
+/** A metric value: a number, or a numeric string (CSV); anything else (null, NaN, a nested list) is missing. */
 function toNumber(value: unknown): number | null {
-  if (value === null || value === "" || value === undefined) return null;
-  const number = typeof value === "number" ? value : Number(String(value).trim());
+  const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : Number.NaN;
   return Number.isFinite(number) ? number : null;
 }
 
@@ -62,7 +62,11 @@ function parseJsonHistory(text: string, fileName: string): EpochRecord[] {
   }
   const columns: Record<string, Array<number | null>> = {};
   for (const [key, values] of Object.entries(data)) {
-    if (Array.isArray(values)) columns[key] = values.map(toNumber);
+    if (!Array.isArray(values)) continue;
+    if (values.some((value) => value !== null && typeof value !== "number")) {
+      throw new HistoryFormatError(`${fileName}: "${key}" must be a list of numbers, one per epoch, as history.history has.`);
+    }
+    columns[key] = values.map(toNumber);
   }
   return fromColumns(columns, fileName);
 }

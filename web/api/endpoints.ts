@@ -172,7 +172,8 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChang
     curl: `curl ${AUTH} -o grades.csv $HOLDOUT_URL/api/v1/competitions/mnist/grades.csv`,
     response: "text/csv (Content-Disposition: attachment)",
     errors: [
-      { status: 403, when: "not an instructor of this competition's course" },
+      { status: 403, when: "a student of this competition's course" },
+      { status: 404, when: "no such competition, or not in your courses (same answer)" },
       { status: 404, when: "no such competition" },
       { status: 422, when: "the competition has no valid grading scheme" },
     ],
@@ -185,7 +186,8 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChang
     curl: `curl ${AUTH} -o board.csv "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard.csv?board=private"`,
     response: "text/csv: rank,name,type,members,score,entries,last_submission_at,baseline[,public_rank,public_score,rank_change]",
     errors: [
-      { status: 403, when: "not an instructor of this competition's course" },
+      { status: 403, when: "a student of this competition's course" },
+      { status: 404, when: "no such competition, or not in your courses (same answer)" },
       { status: 404, when: "no such competition" },
     ],
   },

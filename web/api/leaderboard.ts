@@ -1,3 +1,4 @@
+import { competitionForUser } from "@/lib/competitions/access";
 import type { Competition, PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
@@ -17,12 +18,12 @@ export function leaderboardRows(prisma: PrismaClient, competition: Pick<Competit
 }
 
 /**
- * For the instructor-only CSV exports: the competition by slug (404 when there is none) and a 403
- * for anyone who is not an instructor of its course, other courses' instructors included.
+ * For the instructor-only CSV exports: the competition by slug, a 404 for anyone outside its
+ * course (as for a competition that does not exist, so other courses' slugs do not leak), and a
+ * 403 for its students.
  */
 export async function competitionForInstructor(prisma: PrismaClient, slug: string, userId: string, doing: string): Promise<Competition> {
-  const competition = await prisma.competition.findUnique({ where: { slug } });
-  if (!competition) throw new AppError("NOT_FOUND", `No competition "${slug}". Check the name on your course page.`);
+  const { competition } = await competitionForUser(prisma, slug, userId);
   await requireCourseInstructor(prisma, userId, competition.courseId, doing);
   return competition;
 }

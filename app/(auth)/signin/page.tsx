@@ -15,7 +15,8 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; callbackUrl?: string }> }) {
   if (await currentUser().catch(() => null)) redirect("/courses");
   const { error, callbackUrl } = await searchParams;
-  const message = error ? (ERRORS[error] ?? decodeURIComponent(error)) : undefined;
+  // Known codes only: echoing any ?error= text would let a link put words on the sign-in page.
+  const message = error ? (ERRORS[error] ?? "Sign-in did not work. Try again, or sign in with your email and password.") : undefined;
   return (
     <div className="mx-auto max-w-md">
       <h1 className="mb-6 text-2xl font-semibold">Sign in to Holdout</h1>

@@ -6,11 +6,15 @@ import { PhaseBadge } from "@/components/ui/badge";
 import { buttonClass, Card, secondaryButtonClass } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
+import { requireCourseInstructor } from "@/web/session";
 
 export const metadata: Metadata = { title: "Course" };
 
 export default async function CoursePage({ params }: { params: Promise<{ courseId: string }> }) {
   const { courseId } = await params;
+  // Checked here too, not only in the layout: Next renders a page alongside its layouts (and
+  // without them on client navigations), so a layout's check alone does not keep data out.
+  await requireCourseInstructor(courseId);
   const course = await db().course.findUnique({
     where: { id: courseId },
     include: {

@@ -5,12 +5,16 @@ import { RemoveStudentButton, RosterImport } from "@/components/instructor/roste
 import { LocalTime } from "@/components/local-time";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
+import { requireCourseInstructor } from "@/web/session";
 import { importRosterAction, removeStudentAction } from "../actions";
 
 export const metadata: Metadata = { title: "Roster" };
 
 export default async function RosterPage({ params }: { params: Promise<{ courseId: string }> }) {
   const { courseId } = await params;
+  // Checked here too, not only in the layout: Next renders a page alongside its layouts (and
+  // without them on client navigations), so a layout's check alone does not keep data out.
+  await requireCourseInstructor(courseId);
   const course = await db().course.findUnique({
     where: { id: courseId },
     include: { enrollments: { include: { user: { select: { id: true, name: true, email: true, studentNumber: true, passwordHash: true } } }, orderBy: { createdAt: "asc" } } },

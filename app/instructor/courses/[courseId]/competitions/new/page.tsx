@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { CompetitionForm } from "@/components/instructor/competition-form";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
+import { requireCourseInstructor } from "@/web/session";
 import { datasetChoices, defaultFormValues } from "@/web/view/competition-form";
 import { createCompetitionAction } from "../../actions";
 
@@ -11,6 +12,9 @@ export const metadata: Metadata = { title: "New competition" };
 
 export default async function NewCompetitionPage({ params }: { params: Promise<{ courseId: string }> }) {
   const { courseId } = await params;
+  // Checked here too, not only in the layout: Next renders a page alongside its layouts (and
+  // without them on client navigations), so a layout's check alone does not keep data out.
+  await requireCourseInstructor(courseId);
   const course = await db().course.findUnique({ where: { id: courseId }, include: { testSets: { select: { id: true, name: true, count: true }, orderBy: { createdAt: "asc" } } } });
   if (!course) notFound();
   return (
