@@ -10,6 +10,7 @@ import { hashPassword } from "@/lib/accounts/password";
 import type { PrismaClient } from "@/lib/db";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
+import { signIn } from "../../../scripts/load/rush";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 export const FIXTURES = path.resolve(REPO_ROOT, "../shared/fixtures/models");
@@ -111,28 +112,8 @@ export function submissionForm(fields: Record<string, string>, files: Array<{ na
 }
 
 /** Signs in through next-auth's credentials flow and returns the session cookie header. */
-export async function sessionCookie(baseUrl: string, email: string, password = DEFAULT_DEMO_PASSWORD): Promise<string> {
-  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair.indexOf("=");
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  keep(csrfResponse);
-  const cookieHeader = () => [...jar].map(([key, value]) => `${key}=${value}`).join("; ");
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookieHeader() },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-    redirect: "manual",
-  });
-  keep(response);
-  if (![...jar.keys()].some((key) => key.includes("session-token"))) throw new Error(`sign-in failed for ${email} (${response.status})`);
-  return cookieHeader();
+export function sessionCookie(baseUrl: string, email: string, password = DEFAULT_DEMO_PASSWORD): Promise<string> {
+  return signIn(baseUrl, email, password);
 }
 
 /**
