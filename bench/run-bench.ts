@@ -9,6 +9,7 @@
  */
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import { saveModelToMemory } from "@/lib/engine/save-to-memory";
 import { initEngine, type EngineInfo, type EnginePreference } from "@/lib/engine/backend";
 import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
 import { runWasmKernel } from "@/lib/engine/wasm-kernels/kernel-scope";
@@ -134,7 +135,7 @@ async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: B
   const data = await benchData(reference, Math.max(plan.score, (plan.trainBatches + WARMUP_BATCHES) * TRAIN_BATCH), options.realData);
 
   // Scoring exactly as a worker would: load the saved model, then predict in batches.
-  const artifacts = await saveToMemory(model);
+  const artifacts = await saveModelToMemory(model);
   const scoring = await scoreFromArtifacts(artifacts, data.images, plan.score, reference.inputShape);
 
   // Training through the real trainer, on one thread and data-parallel (one replica per CPU).
@@ -234,18 +235,6 @@ async function benchData(reference: ReferenceModel, needed: number, realData: bo
     return { images: bigImages, labels: bigLabels, source };
   }
   return { images, labels, source };
-}
-
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!saved) throw new Error("model did not save");
-  return saved;
 }
 
 async function scoreFromArtifacts(artifacts: tf.io.ModelArtifacts, images: Uint8Array, count: number, shape: [number, number, number]): Promise<{ loadSeconds: number; predictSeconds: number }> {

@@ -4,6 +4,8 @@
  * to make it, so load generators can make thousands of distinct ones (each seed gives other
  * weights, hence another file hash) in microseconds.
  */
+import { mulberry32 } from "../../lib/random";
+
 export interface ModelFile {
   name: string;
   data: Uint8Array;
@@ -45,17 +47,8 @@ export const TINY_MLP_JSON = JSON.stringify({
   ],
 });
 
-/** mulberry32: small and seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded values for the tiny model: the project's one generator. */
+export const seededRandom = mulberry32;
 
 /** The weights of one tiny MLP, seeded (small uniform values, so the outputs stay finite). */
 export function tinyMlpWeights(seed: number): Float32Array {

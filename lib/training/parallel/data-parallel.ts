@@ -12,6 +12,7 @@
  */
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { saveModelToMemory } from "../../engine/save-to-memory";
 import { applyGradients, computeGradients, createOptimizer } from "../gradients";
 import type { LossFunction } from "../loss";
 import type { FromWorker, ToWorker } from "./protocol";
@@ -44,7 +45,7 @@ export class DataParallelGroup {
    * cannot load it (e.g. a custom layer), after stopping the others.
    */
   static async start(model: tf.LayersModel, lossFn: LossFunction, settings: { optimizer: "adam" | "sgd" | "rmsprop"; learningRate: number }, replicas: number): Promise<DataParallelGroup> {
-    const artifacts = await saveToMemory(model);
+    const artifacts = await saveModelToMemory(model);
     const weightData = tf.io.concatenateArrayBuffers(Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData!]);
     const workers: GradientWorker[] = [];
     const group = new DataParallelGroup(model, model.trainableWeights.map((w) => w.read() as tf.Variable), lossFn, createOptimizer(settings), workers);
@@ -199,14 +200,3 @@ function request(worker: GradientWorker, message: ToWorker, transfer: ArrayBuffe
   });
 }
 
-async function saveToMemory(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let saved: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
-    }),
-  );
-  if (!saved) throw new Error("the model could not be serialised for the gradient workers");
-  return saved;
-}
