@@ -31,25 +31,13 @@ const FIELD_LABELS: Record<keyof CompetitionSettings, string> = {
   latePolicy: "late policy",
 };
 
-function dataFor(settings: CompetitionSettings) {
-  return {
-    title: settings.title,
-    slug: settings.slug,
-    description: settings.description,
-    datasetId: settings.datasetId,
-    testSetId: settings.testSetId,
-    opensAt: settings.opensAt,
-    closesAt: settings.closesAt,
-    dailyLimit: settings.dailyLimit,
-    maxFinalSelections: settings.maxFinalSelections,
-    publicFraction: settings.publicFraction,
-    splitSeed: settings.splitSeed,
-    allowedKinds: settings.allowedKinds,
-    trainingBudget: settings.trainingBudget,
-    resourceLimits: settings.resourceLimits,
-    gradingScheme: settings.gradingScheme,
-    latePolicy: settings.latePolicy,
-  };
+/** Every setting of a competition, in one list: the form, the diff and the database row share it. */
+const SETTINGS_FIELDS = Object.keys(FIELD_LABELS) as Array<keyof CompetitionSettings>;
+
+/** The settings fields of a validated input or a stored row (extra keys such as `force` dropped). */
+function pickSettings(source: object): CompetitionSettings {
+  const values = source as Record<string, unknown>;
+  return Object.fromEntries(SETTINGS_FIELDS.map((field) => [field, values[field]])) as CompetitionSettings;
 }
 
 /** A stored JSON setting, or undefined when it is the column default {} (so the form's default applies). */
@@ -61,18 +49,7 @@ function storedJson(value: Prisma.JsonValue): unknown {
 /** The stored competition in the shape of the form, to merge edits into. */
 export function competitionToInput(competition: Competition): CompetitionInput {
   return {
-    title: competition.title,
-    slug: competition.slug,
-    description: competition.description,
-    datasetId: competition.datasetId as CompetitionInput["datasetId"],
-    testSetId: competition.testSetId,
-    opensAt: competition.opensAt,
-    closesAt: competition.closesAt,
-    dailyLimit: competition.dailyLimit,
-    maxFinalSelections: competition.maxFinalSelections,
-    publicFraction: competition.publicFraction,
-    splitSeed: competition.splitSeed,
-    allowedKinds: competition.allowedKinds,
+    ...pickSettings(competition),
     trainingBudget: storedJson(competition.trainingBudget) as CompetitionInput["trainingBudget"],
     resourceLimits: storedJson(competition.resourceLimits) as CompetitionInput["resourceLimits"],
     gradingScheme: storedJson(competition.gradingScheme) as CompetitionInput["gradingScheme"],
@@ -107,7 +84,7 @@ export async function createCompetition(prisma: PrismaClient, actorId: string, c
   if (await prisma.competition.findUnique({ where: { slug: settings.slug }, select: { id: true } })) throw await slugConflict(prisma, settings.slug);
   try {
     return await prisma.$transaction(async (tx) => {
-      const competition = await tx.competition.create({ data: { ...dataFor(settings), courseId, createdById: actorId } });
+      const competition = await tx.competition.create({ data: { ...pickSettings(settings), courseId, createdById: actorId } });
       await recordAudit(tx, {
         actorId,
         courseId,
@@ -176,8 +153,9 @@ export async function updateCompetition(
   for (const [key, value] of Object.entries(input)) if (key !== "force" && value !== undefined) edits[key] = value;
   const settings = parseCompetitionInput({ ...competitionToInput(current), ...edits });
 
-  const before = parseCompetitionInputLenient(current);
-  const next = dataFor(settings);
+  // The stored values as they are (no validation: they may predate today's rules), against the new ones.
+  const before = pickSettings(current);
+  const next = pickSettings(settings);
   const changedFields = (Object.keys(next) as Array<keyof typeof next>).filter((field) => comparable(next[field]) !== comparable(before[field]));
   if (changedFields.length === 0) return { competition: current, changedFields: [], needsRescore: false };
 
@@ -227,26 +205,4 @@ export async function updateCompetition(
     if (isUniqueViolation(error)) throw await slugConflict(prisma, settings.slug);
     throw error;
   }
-}
-
-/** The stored values in the data shape, for diffing (no validation: stored values may predate it). */
-function parseCompetitionInputLenient(competition: Competition): ReturnType<typeof dataFor> {
-  return {
-    title: competition.title,
-    slug: competition.slug,
-    description: competition.description,
-    datasetId: competition.datasetId as CompetitionSettings["datasetId"],
-    testSetId: competition.testSetId,
-    opensAt: competition.opensAt,
-    closesAt: competition.closesAt,
-    dailyLimit: competition.dailyLimit,
-    maxFinalSelections: competition.maxFinalSelections,
-    publicFraction: competition.publicFraction,
-    splitSeed: competition.splitSeed,
-    allowedKinds: competition.allowedKinds,
-    trainingBudget: competition.trainingBudget as CompetitionSettings["trainingBudget"],
-    resourceLimits: competition.resourceLimits as CompetitionSettings["resourceLimits"],
-    gradingScheme: competition.gradingScheme as CompetitionSettings["gradingScheme"],
-    latePolicy: competition.latePolicy as CompetitionSettings["latePolicy"],
-  };
 }
