@@ -17,6 +17,7 @@ import { CIFAR_RECORD_BYTES, CIFAR_SIDE, parseCifar10Batches } from "./loaders/c
 import { formatBytes } from "./loaders/errors";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, gunzipIfNeeded, parseIdxImages, parseIdxLabels } from "./loaders/idx";
 import { DATASETS } from "./registry";
+import type { LoadedDataset } from "./index";
 
 export interface CustomFile {
   name: string;
@@ -33,17 +34,10 @@ export interface CustomTestSetReport {
   warnings: string[];
 }
 
-export interface CustomTestSet {
+/** Shaped like a loaded built-in test set, so scoring takes either. `source`: the uploaded file names. */
+export interface CustomTestSet extends Omit<LoadedDataset, "name" | "split"> {
   name: "custom";
   split: "test";
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  shape: [number, number, number];
-  numClasses: number;
-  classNames: string[];
-  /** The uploaded file names. */
-  source: string;
   report: CustomTestSetReport;
 }
 
