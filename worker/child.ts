@@ -12,7 +12,7 @@ import { trainModel } from "../lib/training";
 import { decodeTestSet } from "../lib/competitions/test-set-format";
 import { summarizeCurves } from "../lib/submissions/curves";
 import type { CurveSummary, EpochRecord, EvaluationResult, MisclassifiedExample, SplitMetrics } from "../lib/submissions/evaluation";
-import { looksLikeHistory, parseTrainingHistory } from "../lib/submissions/history";
+import { parseTrainingHistory } from "../lib/submissions/history";
 import type { ChildMessage, EvaluationTask, ParentMessage } from "./protocol";
 
 const MAX_MISCLASSIFIED = 48;
@@ -149,7 +149,9 @@ async function evaluate(task: EvaluationTask): Promise<EvaluationResult> {
 
   const names = await readdir(task.filesDir);
   const files = await Promise.all(names.map(async (name) => ({ name, data: new Uint8Array(await readFile(path.join(task.filesDir, name))) })));
-  const historyFile = files.find((file) => task.files.find((f) => f.name === file.name)?.role === "history" || looksLikeHistory(file.name, file.data));
+  // The upload check already told the history apart from the model files (its role).
+  const historyNames = new Set(task.files.filter((file) => file.role === "history").map((file) => file.name));
+  const historyFile = files.find((file) => historyNames.has(file.name));
   const modelFiles = files.filter((file) => file !== historyFile);
   const dataset = { name: task.dataset.id, shape: test.shape, numClasses: test.numClasses };
   const limits = { maxParams: task.limits.maxParams, maxFlopsPerExample: task.limits.maxFlops };
