@@ -5,7 +5,7 @@ import type { Job, Prisma, PrismaClient } from "../lib/db";
 import { evaluateSubmissionPayload } from "../lib/queue/jobs";
 import { retryJobLater, settleJob } from "../lib/queue/queue";
 import { getBlob } from "../lib/storage/blobs";
-import { DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET } from "../lib/competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/defaults";
 import { summarizeCurves } from "../lib/submissions/curves";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
 import { runInChild } from "./supervise";
@@ -64,8 +64,8 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
       await writeFile(path.join(dir, name), await getBlob(prisma, competition.testSet.blobSha256));
       customTestSet = { dir, files: [name] };
     }
-    const budget = { ...DEFAULT_TRAINING_BUDGET, ...(competition.trainingBudget as object) };
-    const limits = { ...DEFAULT_RESOURCE_LIMITS, ...(competition.resourceLimits as object) };
+    const budget = trainingBudgetOf(competition);
+    const limits = resourceLimitsOf(competition);
     const task: EvaluationTask = {
       submissionId: submission.id,
       kind: submission.kind,

@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import type { Competition, TestSet } from "../db";
-import { DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET } from "../competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "../competitions/defaults";
 import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type SubmissionLimits, type TrainingSettings } from "../models";
 import type { Preprocessing } from "./schemas";
 import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
@@ -26,7 +26,7 @@ export function competitionDataShape(competition: CompetitionForCheck): string |
 }
 
 export function competitionLimits(competition: Pick<Competition, "resourceLimits">): Partial<SubmissionLimits> {
-  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...(competition.resourceLimits as Partial<typeof DEFAULT_RESOURCE_LIMITS>) };
+  const limits = resourceLimitsOf(competition);
   return { maxTotalBytes: limits.maxUploadBytes, maxFileBytes: limits.maxUploadBytes, maxParams: limits.maxParams, maxFlopsPerExample: limits.maxFlops };
 }
 
@@ -78,7 +78,7 @@ export async function checkSubmissionFiles(input: {
       if (error instanceof ZodError) errors.push(...formatZodError(error, "Training setting"));
       else errors.push("Training settings are not valid JSON. Send an object like {\"epochs\": 5, \"batchSize\": 64}.");
     }
-    const budget = { ...DEFAULT_TRAINING_BUDGET, ...(input.competition.trainingBudget as Partial<typeof DEFAULT_TRAINING_BUDGET>) };
+    const budget = trainingBudgetOf(input.competition);
     if (trainingSettings && trainingSettings.epochs > budget.maxEpochs) {
       errors.push(`${trainingSettings.epochs} epochs is more than this competition's budget of ${budget.maxEpochs}. Ask for at most ${budget.maxEpochs}.`);
     }

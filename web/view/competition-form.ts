@@ -1,5 +1,5 @@
 import type { Competition } from "@/lib/db";
-import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, type BuiltInDatasetId } from "@/lib/competitions/defaults";
+import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, resourceLimitsOf, trainingBudgetOf, type BuiltInDatasetId } from "@/lib/competitions/defaults";
 import type { CompetitionFormValues } from "@/components/instructor/competition-form";
 import { jsonRecord } from "./competition";
 
@@ -51,8 +51,8 @@ export function defaultFormValues(now = new Date()): CompetitionFormValues {
 /** The stored competition in the form's shape (stored {} JSON settings show the defaults). */
 export function formValuesFromCompetition(competition: Competition): CompetitionFormValues {
   const defaults = defaultFormValues();
-  const budget = { ...DEFAULT_TRAINING_BUDGET, ...jsonRecord(competition.trainingBudget) };
-  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...jsonRecord(competition.resourceLimits) };
+  const budget = trainingBudgetOf(competition);
+  const limits = resourceLimitsOf(competition);
   const grading = jsonRecord(competition.gradingScheme);
   const late = jsonRecord(competition.latePolicy);
   const dataset = BUILT_IN_DATASETS[competition.datasetId as BuiltInDatasetId] ?? BUILT_IN_DATASETS.mnist;

@@ -4,10 +4,10 @@ import { LocalTime } from "@/components/local-time";
 import { UploadForm } from "@/components/submission/upload-form";
 import { Card } from "@/components/ui/form";
 import { DATASETS, isDatasetName } from "@/datasets/registry";
-import { DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET } from "@/lib/competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/defaults";
 import { db } from "@/lib/db";
 import { submissionsLeftToday } from "@/lib/submissions/queries";
-import { isStudentPreview, jsonRecord, loadCompetition } from "@/web/view/competition";
+import { isStudentPreview, loadCompetition } from "@/web/view/competition";
 import { formatBytes, formatDuration, plural } from "@/web/view/format";
 
 export const metadata: Metadata = { title: "Submit" };
@@ -17,8 +17,8 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
   const preview = isStudentPreview(await searchParams);
   const { competition, isInstructor, phase, user } = await loadCompetition(slug);
   const quota = await submissionsLeftToday(db(), competition.id, competition.dailyLimit, user.id);
-  const limits = { ...DEFAULT_RESOURCE_LIMITS, ...jsonRecord(competition.resourceLimits) } as typeof DEFAULT_RESOURCE_LIMITS;
-  const budget = { ...DEFAULT_TRAINING_BUDGET, ...jsonRecord(competition.trainingBudget) } as typeof DEFAULT_TRAINING_BUDGET;
+  const limits = resourceLimitsOf(competition);
+  const budget = trainingBudgetOf(competition);
   const dataset = isDatasetName(competition.datasetId) ? DATASETS[competition.datasetId] : null;
 
   let disabledReason: string | null = null;
