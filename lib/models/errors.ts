@@ -22,6 +22,7 @@ export type ModelErrorCode =
   | "MALFORMED_JSON"
   | "JSON_TOO_DEEP"
   | "MALFORMED_HDF5"
+  | "EXTERNAL_DATA"
   | "MALFORMED_ZIP"
   | "ZIP_TOO_LARGE"
   | "ZIP_TOO_MANY_ENTRIES"
@@ -53,6 +54,8 @@ export type ModelErrorCode =
   | "OUTPUT_INCOMPATIBLE"
   | "TOO_MANY_PARAMS"
   | "TOO_MANY_FLOPS"
+  | "TOO_MUCH_MEMORY"
+  | "TOO_SLOW"
   | "BAD_PREPROCESSING"
   | "EXECUTION_FAILED"
   | "INTERNAL";

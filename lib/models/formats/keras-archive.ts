@@ -70,7 +70,7 @@ class ArchivePathSource implements WeightSource {
   forLayer(layer: LayerAnalysis): StoredWeight[] | null {
     for (const path of [layer.archivePath, layer.archivePath.replace(/(^|\/)layers\//g, "$1_layer_checkpoint_dependencies/")]) {
       const varsPath = `${path}/vars`;
-      if (!this.h5.group(varsPath)) continue;
+      if (!this.h5.hasGroup(varsPath)) continue;
       const indices = this.h5
         .keys(varsPath)
         .filter((k) => /^\d+$/.test(k))
@@ -78,10 +78,9 @@ class ArchivePathSource implements WeightSource {
         .sort((a, b) => a - b);
       const weights = indices.map((i): StoredWeight => {
         const datasetPath = `${varsPath}/${i}`;
-        const dataset = this.h5.dataset(datasetPath);
         return {
           name: datasetPath,
-          shape: dataset?.shape ?? [],
+          shape: this.h5.datasetShape(datasetPath) ?? [],
           read: () => this.h5.readFloats(datasetPath, { maxElements: this.maxParams, what: `variable ${i} of layer '${layer.name}' (${datasetPath})` }).data,
         };
       });
@@ -101,10 +100,10 @@ class ArchivePathSource implements WeightSource {
         const path = group ? `${group}/${key}` : key;
         if (key === "vars") {
           if (this.h5.keys(path).length > 0 && !asked.has(group)) found.push(group);
-        } else if (this.h5.group(path)) visit(path, depth + 1);
+        } else if (this.h5.hasGroup(path)) visit(path, depth + 1);
       }
     };
-    for (const top of ["layers", "_layer_checkpoint_dependencies"]) if (this.h5.group(top)) visit(top, 0);
+    for (const top of ["layers", "_layer_checkpoint_dependencies"]) if (this.h5.hasGroup(top)) visit(top, 0);
     return found;
   }
 }

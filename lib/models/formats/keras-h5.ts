@@ -43,7 +43,7 @@ export async function readKerasH5(bytes: Uint8Array, fileName: string, opts: { m
     const config = parseJsonSafely(configText, { where: `${fileName} (model_config)`, maxDepth: opts.maxJsonDepth });
     const spec = parseKerasModelConfig(config, fileName);
     const kerasVersion = h5.attrString("/", "keras_version");
-    const source = h5.group("model_weights") ? new H5LayerNameSource(h5, "model_weights", opts.maxParams) : null;
+    const source = h5.hasGroup("model_weights") ? new H5LayerNameSource(h5, "model_weights", opts.maxParams) : null;
     return { spec, source, kerasVersion, release: () => h5.close() };
   } catch (error) {
     h5.close();
@@ -66,8 +66,8 @@ class H5LayerNameSource implements WeightSource {
         layerName,
         weightNames.map((weightName) => {
           const datasetPath = `${groupPath}/${weightName}`;
-          const dataset = h5.dataset(datasetPath);
-          if (!dataset) {
+          const shape = h5.datasetShape(datasetPath);
+          if (!shape) {
             fail("WEIGHT_MISSING", `${h5.fileName} lists weight "${weightName}" for layer '${layerName}', but the array itself is missing.`, {
               location: `${h5.fileName} > ${datasetPath}`,
               hint: "The file is damaged or incomplete; save the model again.",
@@ -76,7 +76,7 @@ class H5LayerNameSource implements WeightSource {
           const what = `weight "${weightName}" of layer '${layerName}'`;
           return {
             name: weightName,
-            shape: dataset.shape ?? [],
+            shape,
             read: () => h5.readFloats(datasetPath, { maxElements: maxParams, what }).data,
           };
         }),
