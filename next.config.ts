@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./web/security-headers";
 
 const nextConfig: NextConfig = {
   // Model ingestion (TF.js wasm, h5wasm), argon2 and the pg driver load native or wasm files
@@ -22,6 +23,10 @@ const nextConfig: NextConfig = {
   // `next build` would only slow the first `npm start`.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
+  // Every response, static files included; the per-request CSP is set in proxy.ts.
+  async headers() {
+    return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
+  },
   typedRoutes: false,
 };
 

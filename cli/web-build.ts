@@ -12,7 +12,7 @@ export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string
 }
 
 function newestSourceChange(): number {
-  const roots = ["app", "components", "web", "lib", "datasets", "next.config.ts", "postcss.config.mjs", "package-lock.json"];
+  const roots = ["app", "components", "web", "lib", "datasets", "next.config.ts", "proxy.ts", "postcss.config.mjs", "package-lock.json"];
   let newest = 0;
   const visit = (entry: string) => {
     const stats = statSync(entry);
