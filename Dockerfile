@@ -12,7 +12,8 @@ RUN npx next build
 
 FROM base AS web
 EXPOSE 3000
-CMD ["node", "node_modules/next/dist/bin/next", "start", "-p", "3000"]
+# web/socket-address.mjs puts each request's socket address in a header clients cannot forge (rate limits).
+CMD ["node", "--import", "./web/socket-address.mjs", "node_modules/next/dist/bin/next", "start", "-p", "3000"]
 
 # CPU worker: TensorFlow.js's native CPU backend (tfjs-node downloads libtensorflow at install,
 # which works on a connected build machine), falling back to wasm if it is missing.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "./accounts/client-address";
 
 /**
  * Every environment variable Holdout reads, parsed once. A wrong value stops the process at
@@ -20,6 +21,11 @@ const envSchema = z.object({
   /** Any PostgreSQL server. Unset: `holdout start` runs an embedded one under .holdout/. */
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
   PORT: intFrom(3000, 1, 65535),
+  /**
+   * Address `holdout start` has the web server listen on. The default, loopback, serves this machine
+   * only (and allows the demo accounts); 0.0.0.0 or :: serves the network.
+   */
+  HOLDOUT_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** Public URL of the site, used by next-auth for callbacks. */
   NEXTAUTH_URL: optionalString.pipe(z.url().optional()),
   /** Signs sessions. Unset: `holdout start` generates one and keeps it in .holdout/auth-secret. */
@@ -42,8 +48,21 @@ const envSchema = z.object({
   HOLDOUT_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
   /** Largest upload accepted, in megabytes (all files of one submission together). */
   HOLDOUT_MAX_UPLOAD_MB: intFrom(200, 1, 10_000),
-  /** Sign-in attempts allowed per email and per IP in a 15-minute window. */
+  /** Failed sign-in attempts allowed per email in a 15-minute window. */
   HOLDOUT_SIGNIN_LIMIT: intFrom(10, 1, 10_000),
+  /** Failed sign-in attempts allowed per client address (all emails together) in a 15-minute window. */
+  HOLDOUT_SIGNIN_ADDRESS_LIMIT: intFrom(30, 1, 100_000),
+  /**
+   * Reverse proxies in front of the web server (comma-separated addresses or CIDR ranges). Only a
+   * request whose socket peer is one of them has its X-Forwarded-For read (right-most untrusted entry).
+   */
+  TRUSTED_PROXIES: optionalString.superRefine((value, context) => {
+    try {
+      parseTrustedProxies(value);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
   /** API requests allowed per token per minute. */
   HOLDOUT_API_RATE_LIMIT: intFrom(120, 1, 100_000),
 });

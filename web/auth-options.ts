@@ -3,15 +3,11 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { authenticate } from "@/lib/accounts/accounts";
+import { safeRedirectUrl } from "@/lib/accounts/redirect";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-
-function clientAddress(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  const value = Array.isArray(forwarded) ? forwarded[0] : forwarded;
-  return typeof value === "string" ? value.split(",")[0].trim() : undefined;
-}
+import { clientAddressOf } from "./client-address";
 
 function oauthProviders() {
   const { GITHUB_ID, GITHUB_SECRET, GOOGLE_ID, GOOGLE_SECRET } = env();
@@ -26,8 +22,10 @@ export function enabledOAuthProviders(): Array<{ id: string; name: string }> {
 }
 
 /**
- * Sessions are signed JWTs holding only the user id; every request re-reads the user (and so its
- * role) from the database, so a role change or a deleted account takes effect at once.
+ * Sessions are signed JWTs holding the user id and the user's session version at sign-in; every
+ * request re-reads the user (and so its role) from the database and refuses a token whose version
+ * is not the user's current one (web/session.ts, web/api/auth.ts), so a role change, a deleted
+ * account, a password change or an instructor's reset takes effect at once.
  */
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
@@ -40,8 +38,9 @@ export const authOptions: NextAuthOptions = {
         try {
           const user = await authenticate(
             db(),
-            { email: credentials?.email ?? "", password: credentials?.password ?? "", clientAddress: clientAddress(request?.headers) },
-            env().HOLDOUT_SIGNIN_LIMIT,
+            // next-auth hands authorize the request's headers as a plain object.
+            { email: credentials?.email ?? "", password: credentials?.password ?? "", clientAddress: clientAddressOf(request?.headers) },
+            { perEmail: env().HOLDOUT_SIGNIN_LIMIT, perAddress: env().HOLDOUT_SIGNIN_ADDRESS_LIMIT },
           );
           return user ? { id: user.id, email: user.email, name: user.name } : null;
         } catch (error) {
@@ -70,12 +69,24 @@ export const authOptions: NextAuthOptions = {
       user.id = existing.id;
       return true;
     },
+    // Only same-origin paths, whatever callbackUrl a request carries.
+    async redirect({ url, baseUrl }) {
+      return safeRedirectUrl(url, baseUrl);
+    },
     async jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        const row = await db().user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+        token.sv = row?.sessionVersion ?? 0;
+      }
       return token;
     },
     async session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) {
+        const user = session.user as { id?: string; sessionVersion?: number };
+        user.id = token.sub;
+        user.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
+      }
       return session;
     },
   },

@@ -1,24 +1,53 @@
-import { getServerSession } from "next-auth";
+import { getServerSession, type Session } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { authOptions } from "./auth-options";
 
 export type SessionUser = { id: string; email: string; name: string; role: "INSTRUCTOR" | "STUDENT"; mustChangePassword: boolean };
 
-/** The signed-in user, fresh from the database, or null. Cached for one request. */
-export const currentUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, mustChangePassword: true } });
-  return user;
-});
+/** Where a user who must change their password is sent; the only page they can use until then. */
+export const CHANGE_PASSWORD_PATH = "/account";
+export const MUST_CHANGE_PASSWORD_MESSAGE = "Choose your own password first: your account page (/account) asks for it. Until then nothing else can be used.";
 
-/** For pages: the signed-in user, or a redirect to the sign-in page. */
-export async function requireUser(): Promise<SessionUser> {
+/**
+ * The user a next-auth session belongs to, fresh from the database, or null when there is none or
+ * the session was signed before the user's last password change or reset (its session version is
+ * older): such a cookie counts as signed out.
+ */
+export async function userOfSession(session: Session | null): Promise<SessionUser | null> {
+  const claims = session?.user as { id?: string; sessionVersion?: number } | undefined;
+  if (!claims?.id) return null;
+  const user = await db().user.findUnique({
+    where: { id: claims.id },
+    select: { id: true, email: true, name: true, role: true, mustChangePassword: true, sessionVersion: true },
+  });
+  if (!user || user.sessionVersion !== (claims.sessionVersion ?? 0)) return null;
+  const { sessionVersion: _version, ...rest } = user;
+  return rest;
+}
+
+/** The signed-in user, fresh from the database, or null. Cached for one request. */
+export const currentUser = cache(async (): Promise<SessionUser | null> => userOfSession(await getServerSession(authOptions)));
+
+/**
+ * For pages: the signed-in user, or a redirect to the sign-in page. A user who must change their
+ * password (a new or reset instructor account) is sent to the account page instead; only that
+ * page passes `allowPasswordChange`.
+ */
+export async function requireUser(options: { allowPasswordChange?: boolean } = {}): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/signin");
+  if (user.mustChangePassword && !options.allowPasswordChange) redirect(CHANGE_PASSWORD_PATH);
+  return user;
+}
+
+/** For server actions: the signed-in user, or an error in words (actions answer, not redirect). */
+export async function requireActionUser(options: { allowPasswordChange?: boolean } = {}): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your session ended. Sign in again, then retry.");
+  if (user.mustChangePassword && !options.allowPasswordChange) throw new AppError("FORBIDDEN", MUST_CHANGE_PASSWORD_MESSAGE);
   return user;
 }
 

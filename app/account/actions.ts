@@ -2,14 +2,17 @@
 
 import { changePassword } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { runAction } from "@/web/action-result";
-import { currentUser } from "@/web/session";
+import { requireActionUser } from "@/web/session";
 
+/**
+ * Changes the password. This signs out every session of the account, the current one included:
+ * the form signs in again with the new password (returned email) to get a fresh session.
+ */
 export async function changePasswordAction(input: { currentPassword: string; newPassword: string }) {
   return runAction(async () => {
-    const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Your session ended. Sign in again.");
-    await changePassword(db(), user.id, input.currentPassword, input.newPassword);
-  }, "Password changed.");
+    const user = await requireActionUser({ allowPasswordChange: true });
+    await changePassword(db(), user.id, String(input?.currentPassword ?? ""), String(input?.newPassword ?? ""));
+    return { email: user.email };
+  }, "Password changed. Your other sessions are signed out.");
 }

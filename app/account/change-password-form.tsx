@@ -1,5 +1,6 @@
 "use client";
 
+import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert, buttonClass, Field, inputClass } from "@/components/ui/form";
 import { changePasswordAction } from "./actions";
@@ -13,10 +14,24 @@ export function ChangePasswordForm() {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     setPending(true);
-    const outcome = await changePasswordAction({ currentPassword: String(form.get("currentPassword")), newPassword: String(form.get("newPassword")) });
+    const newPassword = String(form.get("newPassword"));
+    const outcome = await changePasswordAction({ currentPassword: String(form.get("currentPassword")), newPassword });
+    if (!outcome.ok) {
+      setPending(false);
+      setResult({ ok: false, text: outcome.error });
+      return;
+    }
+    // The change signed out every session, this one too: sign in again with the new password.
+    const again = await signIn("credentials", { email: outcome.data.email, password: newPassword, redirect: false });
     setPending(false);
-    setResult(outcome.ok ? { ok: true, text: outcome.message ?? "Password changed." } : { ok: false, text: outcome.error });
-    if (outcome.ok) formElement.reset();
+    formElement.reset();
+    if (!again || again.error) {
+      setResult({ ok: true, text: "Password changed. Sign in again with your new password." });
+      window.location.assign("/signin");
+      return;
+    }
+    setResult({ ok: true, text: outcome.message ?? "Password changed." });
+    window.location.assign("/account");
   }
 
   return (

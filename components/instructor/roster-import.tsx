@@ -10,6 +10,8 @@ export interface RosterImportView {
   created: number;
   enrolled: number;
   alreadyEnrolled: number;
+  pending: string[];
+  instructorsSkipped: string[];
   errors: Array<{ line: number; message: string }>;
 }
 
@@ -52,7 +54,7 @@ export function RosterImport({ importAction }: { importAction: (csv: string) => 
           aria-describedby="roster-csv-hint"
         />
         <p id="roster-csv-hint" className="text-xs text-slate-600">
-          One student per line: email, name and optionally the student id (for the grade export). A header line is recognised. Students already in the course are left as they are.
+          One student per line: email, name and optionally the student id (for the grade export). A header line is recognised. Students already in the course keep their account; the list's name and id are kept for this course only.
         </p>
       </div>
       <div className="space-y-1">
@@ -72,7 +74,17 @@ export function RosterImport({ importAction }: { importAction: (csv: string) => 
               Imported: {result.data.enrolled} newly enrolled ({result.data.created} new account{result.data.created === 1 ? "" : "s"}), {result.data.alreadyEnrolled} already in the course
               {result.data.errors.length ? `, ${result.data.errors.length} line${result.data.errors.length === 1 ? "" : "s"} skipped` : ""}.
             </p>
-            {result.data.created > 0 && <p className="mt-1">New students set their password by signing up with their email and the course&apos;s join code.</p>}
+            {result.data.created > 0 && <p className="mt-1">New students set their password with a claim link: make the links under “Claim links” and hand them out.</p>}
+            {result.data.pending.length > 0 && (
+              <p className="mt-1" data-testid="roster-pending">
+                {result.data.pending.length} already had an account with a password and wait for their claim link to join: {result.data.pending.join(", ")}.
+              </p>
+            )}
+            {result.data.instructorsSkipped.length > 0 && (
+              <p className="mt-1" data-testid="roster-instructors">
+                Not enrolled, being instructors: {result.data.instructorsSkipped.join(", ")}.
+              </p>
+            )}
             {result.data.errors.length > 0 && (
               <ul className="mt-2 list-disc pl-5">
                 {result.data.errors.map((error) => (

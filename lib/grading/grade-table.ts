@@ -66,7 +66,7 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
   const { scheme, latePolicy } = gradingRules(competition);
   const students = await prisma.enrollment.findMany({
     where: { courseId: competition.courseId, role: "STUDENT" },
-    select: { user: { select: { id: true, email: true, name: true, studentNumber: true } } },
+    select: { rosterName: true, studentNumber: true, user: { select: { id: true, email: true, name: true, studentNumber: true } } },
   });
   students.sort((a, b) => a.user.name.localeCompare(b.user.name) || a.user.email.localeCompare(b.user.email));
 
@@ -77,8 +77,10 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
     for (const userId of people) standingsOf.set(userId, [...(standingsOf.get(userId) ?? []), standing]);
   }
 
-  return students.map(({ user }) => {
-    const base = { userId: user.id, studentNumber: user.studentNumber, email: user.email, name: user.name };
+  return students.map(({ user, rosterName, studentNumber }) => {
+    // The course's class list names the student for its own grade export (the import keeps them on
+    // the enrolment); the user's own values otherwise.
+    const base = { userId: user.id, studentNumber: studentNumber ?? user.studentNumber, email: user.email, name: rosterName ?? user.name };
     let best: Candidate | null = null;
     for (const standing of standingsOf.get(user.id) ?? []) {
       for (const submission of standing.counted) {

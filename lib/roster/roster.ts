@@ -13,12 +13,20 @@ export interface RosterLineError {
 }
 
 export interface RosterImportResult {
-  /** Accounts created (no password yet: they set one when they first sign up with their email). */
+  /** Accounts created (no password yet: each student sets one with their claim link). */
   created: number;
   /** Users newly enrolled in the course, created ones included. */
   enrolled: number;
-  /** Users who were already in the course (as student or instructor); left as they were. */
+  /** Users who were already in the course (as student or instructor); only this course's name and number on the list are updated. */
   alreadyEnrolled: number;
+  /**
+   * Emails of accounts that already have a password: not enrolled, but pending until the student
+   * opens their claim link signed in as that account (anybody can sign up with any email, so the
+   * account's owner is not known to be the student on the list).
+   */
+  pending: string[];
+  /** Emails of instructor accounts on the list: never enrolled as students. */
+  instructorsSkipped: string[];
   errors: RosterLineError[];
 }
 
@@ -42,30 +50,51 @@ function columnName(text: string): string {
   return text.trim().toLowerCase().replace(/[\s-]+/g, "_");
 }
 
-type LineOutcome = "created" | "enrolled" | "alreadyEnrolled";
+type LineOutcome = "created" | "enrolled" | "alreadyEnrolled" | "pending" | "instructor";
 
+/**
+ * One line of the list. It changes only this course: the enrolment (or pending enrolment) with the
+ * list's name and student number. A user's own name and number are written only when the import
+ * creates the account.
+ */
 async function importLine(prisma: PrismaClient, courseId: string, row: { email: string; name: string; studentId: string | null }): Promise<LineOutcome> {
   return prisma.$transaction(async (tx) => {
-    let user = await tx.user.findUnique({ where: { email: row.email } });
-    let created = false;
+    const roster = { rosterName: row.name, studentNumber: row.studentId };
+    const user = await tx.user.findUnique({ where: { email: row.email } });
     if (!user) {
-      user = await tx.user.create({ data: { email: row.email, name: row.name, studentNumber: row.studentId, passwordHash: null, role: "STUDENT" } });
-      created = true;
-    } else if (row.studentId && !user.studentNumber) {
-      user = await tx.user.update({ where: { id: user.id }, data: { studentNumber: row.studentId } });
+      await tx.user.create({
+        data: { email: row.email, name: row.name, studentNumber: row.studentId, passwordHash: null, role: "STUDENT", enrollments: { create: { courseId, role: "STUDENT", ...roster } } },
+      });
+      return "created";
     }
     const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId: user.id, courseId } } });
-    if (enrollment) return "alreadyEnrolled";
-    await tx.enrollment.create({ data: { userId: user.id, courseId, role: "STUDENT" } });
-    return created ? "created" : "enrolled";
+    if (enrollment) {
+      if (enrollment.role === "STUDENT") await tx.enrollment.update({ where: { id: enrollment.id }, data: roster });
+      return "alreadyEnrolled";
+    }
+    if (user.role === "INSTRUCTOR") return "instructor";
+    if (user.passwordHash) {
+      await tx.pendingEnrollment.upsert({
+        where: { userId_courseId: { userId: user.id, courseId } },
+        create: { userId: user.id, courseId, ...roster },
+        update: roster,
+      });
+      return "pending";
+    }
+    // An imported account nobody has claimed yet (another course's list): its claim link is the proof.
+    await tx.enrollment.create({ data: { userId: user.id, courseId, role: "STUDENT", ...roster } });
+    return "enrolled";
   });
 }
 
 /**
  * Imports a class list: a CSV with the header email,name[,student_id] (any order, any case; a BOM,
  * CRLF, quoted fields and blank lines are fine). Missing users are created as students without a
- * password; everyone is enrolled as a student. Existing users keep their name and role (their
- * student number is filled in if they had none). Each line is its own transaction: a bad line is
+ * password and enrolled; each student sets a password with the claim link the instructor hands out
+ * (lib/accounts/claim.ts). The list's name and student number are kept on this course's enrolment:
+ * an import never changes a user's own name or number, nor any other course. Instructor accounts
+ * are not enrolled (reported), and accounts that already have a password get a pending enrolment
+ * that their claim link accepts. Each line is its own transaction: a bad line is
  * reported with its line number and writes nothing, the others still go in.
  * Instructors of the course only; audited once as "roster.import".
  */
@@ -84,7 +113,7 @@ export async function importRoster(prisma: PrismaClient, actorId: string, course
     throw new AppError("BAD_REQUEST", `The first line must be the header "email,name" or "email,name,student_id"; it is "${header.fields.join(",").slice(0, 100)}". Add the header line and upload again.`);
   }
 
-  const result: RosterImportResult = { created: 0, enrolled: 0, alreadyEnrolled: 0, errors: [] };
+  const result: RosterImportResult = { created: 0, enrolled: 0, alreadyEnrolled: 0, pending: [], instructorsSkipped: [], errors: [] };
   const seen = new Map<string, number>();
   for (const record of records) {
     const fail = (message: string) => result.errors.push({ line: record.line, message });
@@ -132,6 +161,8 @@ export async function importRoster(prisma: PrismaClient, actorId: string, course
       result.enrolled++;
     } else if (outcome === "enrolled") result.enrolled++;
     else if (outcome === "alreadyEnrolled") result.alreadyEnrolled++;
+    else if (outcome === "pending") result.pending.push(row.email);
+    else if (outcome === "instructor") result.instructorsSkipped.push(row.email);
   }
   if (parsed.error) result.errors.push(parsed.error);
 
@@ -141,7 +172,15 @@ export async function importRoster(prisma: PrismaClient, actorId: string, course
     action: "roster.import",
     targetType: "Course",
     targetId: courseId,
-    details: { created: result.created, enrolled: result.enrolled, alreadyEnrolled: result.alreadyEnrolled, errors: result.errors.length, rows: records.length },
+    details: {
+      created: result.created,
+      enrolled: result.enrolled,
+      alreadyEnrolled: result.alreadyEnrolled,
+      pending: result.pending.length,
+      instructorsSkipped: result.instructorsSkipped.length,
+      errors: result.errors.length,
+      rows: records.length,
+    },
   });
   return result;
 }
@@ -155,7 +194,17 @@ export async function removeStudent(prisma: PrismaClient, actorId: string, cours
   await requireCourseInstructor(prisma, actorId, courseId, "remove students");
   if (userId === actorId) throw new AppError("BAD_REQUEST", "You cannot remove yourself from the course.");
   const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, include: { user: { select: { email: true, name: true } } } });
-  if (!enrollment) throw new AppError("NOT_FOUND", "This person is not enrolled in the course. Reload the class list.");
+  if (!enrollment) {
+    // Someone on the list who has not accepted yet: withdraw the pending enrolment and its links.
+    const pending = await prisma.pendingEnrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, include: { user: { select: { email: true } } } });
+    if (!pending) throw new AppError("NOT_FOUND", "This person is not enrolled in the course. Reload the class list.");
+    await prisma.$transaction(async (tx) => {
+      await tx.pendingEnrollment.delete({ where: { id: pending.id } });
+      await tx.claimToken.deleteMany({ where: { userId, courseId, usedAt: null } });
+      await recordAudit(tx, { actorId, courseId, action: "roster.remove", targetType: "User", targetId: userId, details: { email: pending.user.email, name: pending.rosterName, pending: true } });
+    });
+    return;
+  }
   if (enrollment.role !== "STUDENT") throw new AppError("BAD_REQUEST", `${enrollment.user.name} is an instructor of this course, not a student; instructors are not removed from the class list.`);
   await prisma.$transaction(async (tx) => {
     await tx.enrollment.delete({ where: { id: enrollment.id } });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ensureWebBuild, NEXT_BIN, ROOT } from "../../cli/web-build";
 import { findFreePort } from "../../lib/database/embedded";
 
@@ -41,7 +42,8 @@ export async function startTestServer(options: { databaseUrl: string; env?: Reco
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // As `holdout start` runs it: with the preload that gives requests their socket address.
+  const child: ChildProcess = spawn(process.execPath, ["--import", pathToFileURL(path.join(ROOT, "web", "socket-address.mjs")).href, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { authenticateToken } from "@/lib/tokens/tokens";
 import { authOptions } from "../auth-options";
+import { MUST_CHANGE_PASSWORD_MESSAGE, userOfSession } from "../session";
 
 export interface ApiUser {
   id: string;
@@ -39,17 +40,19 @@ export async function apiUser(request: Request): Promise<ApiUser> {
     if (!found) {
       throw new AppError("UNAUTHENTICATED", "This API token is unknown or was revoked. Create a new one on your account page (/account) and use it instead.");
     }
+    const owner = await prisma.user.findUnique({ where: { id: found.id }, select: { mustChangePassword: true } });
+    if (owner?.mustChangePassword) throw new AppError("FORBIDDEN", MUST_CHANGE_PASSWORD_MESSAGE);
     user = { id: found.id, email: found.email, name: found.name, role: found.role, via: "token", tokenId: found.tokenId };
   } else {
-    const session = await getServerSession(authOptions);
-    const id = (session?.user as { id?: string } | undefined)?.id;
-    const row = id ? await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } }) : null;
+    // userOfSession refuses a cookie signed before the last password change or reset.
+    const row = await userOfSession(await getServerSession(authOptions));
     if (!row) throw new AppError("UNAUTHENTICATED", `You are not signed in. ${HOW_TO_AUTHENTICATE}`);
+    if (row.mustChangePassword) throw new AppError("FORBIDDEN", MUST_CHANGE_PASSWORD_MESSAGE);
     // Cookies ride along on cross-site requests too; only the site itself may use them to write.
     if (request.method !== "GET" && request.method !== "HEAD" && !sameOrigin(request)) {
       throw new AppError("FORBIDDEN", "Cross-site requests cannot use your sign-in cookie. Use an API token (`Authorization: Bearer hdt_...`) instead.");
     }
-    user = { ...row, via: "session", tokenId: null };
+    user = { id: row.id, email: row.email, name: row.name, role: row.role, via: "session", tokenId: null };
   }
   const limit = env().HOLDOUT_API_RATE_LIMIT;
   const hit = await hitRateLimit(prisma, rateLimitKey(user), limit, 60);

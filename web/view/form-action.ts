@@ -1,7 +1,6 @@
 import { isAppError } from "@/lib/errors";
 import type { ActionResult } from "@/web/action-result";
-import { currentUser, type SessionUser } from "@/web/session";
-import { AppError } from "@/lib/errors";
+import { requireActionUser, type SessionUser } from "@/web/session";
 
 /** Like ActionResult, plus the problems per form field (path "trainingBudget.maxEpochs" → message). */
 export type FormActionResult<T> = (ActionResult<T> & { ok: true }) | { ok: false; error: string; code?: string; fieldErrors: Record<string, string>; details?: Record<string, unknown> };
@@ -34,7 +33,5 @@ export async function runFormAction<T>(work: () => Promise<T>, successMessage?: 
 
 /** The signed-in user inside a server action (actions answer with words, not redirects). */
 export async function actionUser(): Promise<SessionUser> {
-  const user = await currentUser();
-  if (!user) throw new AppError("UNAUTHENTICATED", "Your session ended. Sign in again, then retry.");
-  return user;
+  return requireActionUser();
 }

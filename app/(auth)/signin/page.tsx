@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeRedirectPath } from "@/lib/accounts/redirect";
 import { currentUser } from "@/web/session";
 import { enabledOAuthProviders } from "@/web/auth-options";
 import { SignInForm } from "./sign-in-form";
@@ -20,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <div className="mx-auto max-w-md">
       <h1 className="mb-6 text-2xl font-semibold">Sign in to Holdout</h1>
-      <SignInForm initialError={message} callbackUrl={callbackUrl ?? "/courses"} providers={enabledOAuthProviders()} />
+      <SignInForm initialError={message} callbackUrl={safeRedirectPath(callbackUrl, "/courses")} providers={enabledOAuthProviders()} />
     </div>
   );
 }

@@ -20,7 +20,8 @@ export function SignInForm({ initialError, callbackUrl, providers }: { initialEr
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "That email and password do not match an account. Check both and try again.");
       return;
     }
-    window.location.assign(callbackUrl.startsWith("/") ? callbackUrl : "/courses");
+    // The page passes a same-origin path only (safeRedirectPath); checked again in case of misuse.
+    window.location.assign(/^\/(?![/\\])/.test(callbackUrl) ? callbackUrl : "/courses");
   }
 
   return (

@@ -40,8 +40,10 @@ describe("roster import", () => {
     const result = await importRoster(prisma, instructor.id, course.id, csv);
     expect(result).toEqual({
       created: 3,
-      enrolled: 4,
+      enrolled: 3,
       alreadyEnrolled: 2,
+      pending: ["grace@example.edu"],
+      instructorsSkipped: [],
       errors: [
         { line: 4, message: '"not-an-email" is not a valid email address. Fix it, like ada@example.edu.' },
         { line: 5, message: "The name of bob@example.edu is missing. Every line needs an email and a name." },
@@ -54,9 +56,11 @@ describe("roster import", () => {
     expect(ada.enrollments.map((e) => [e.courseId, e.role])).toEqual([[course.id, "STUDENT"]]);
     expect(await prisma.user.findUnique({ where: { email: "cy@example.edu" } })).toMatchObject({ name: "Cy\r\nYoung", studentNumber: "S-004" });
     expect(await prisma.user.findUnique({ where: { email: "eve@example.edu" } })).toMatchObject({ studentNumber: null });
-    // An existing account keeps its name and password, gains the student number it lacked, and is enrolled.
-    expect(await prisma.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ name: "Grace Hopper", passwordHash: "x", studentNumber: "S-005" });
-    expect(await prisma.enrollment.count({ where: { userId: existing.id, courseId: course.id } })).toBe(1);
+    // An existing account with a password keeps its name, password and number, and is not enrolled
+    // but pending (its claim link accepts it), with the list's name and number for this course.
+    expect(await prisma.user.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ name: "Grace Hopper", passwordHash: "x", studentNumber: null });
+    expect(await prisma.enrollment.count({ where: { userId: existing.id, courseId: course.id } })).toBe(0);
+    expect(await prisma.pendingEnrollment.findUniqueOrThrow({ where: { userId_courseId: { userId: existing.id, courseId: course.id } } })).toMatchObject({ rosterName: "Someone Else", studentNumber: "S-005" });
     expect(await prisma.enrollment.count({ where: { userId: enrolled.id } })).toBe(1);
     // The instructor stays an instructor.
     expect((await prisma.enrollment.findUniqueOrThrow({ where: { userId_courseId: { userId: instructor.id, courseId: course.id } } })).role).toBe("INSTRUCTOR");
@@ -64,17 +68,17 @@ describe("roster import", () => {
     expect(await prisma.user.count({ where: { email: { in: ["bob@example.edu", "dee@example.edu", "not-an-email"] } } })).toBe(0);
 
     const [audit] = await prisma.auditLog.findMany({ where: { action: "roster.import" } });
-    expect(audit).toMatchObject({ actorId: instructor.id, courseId: course.id, targetType: "Course", targetId: course.id, details: { created: 3, enrolled: 4, alreadyEnrolled: 2, errors: 4, rows: 10 } });
+    expect(audit).toMatchObject({ actorId: instructor.id, courseId: course.id, targetType: "Course", targetId: course.id, details: { created: 3, enrolled: 3, alreadyEnrolled: 2, pending: 1, instructorsSkipped: 0, errors: 4, rows: 10 } });
   });
 
   it("is idempotent", async () => {
     const result = await importRoster(database.prisma, instructor.id, course.id, "email,name\nada@example.edu,Ada\n");
-    expect(result).toEqual({ created: 0, enrolled: 0, alreadyEnrolled: 1, errors: [] });
+    expect(result).toEqual({ created: 0, enrolled: 0, alreadyEnrolled: 1, pending: [], instructorsSkipped: [], errors: [] });
   });
 
   it("takes the columns in any order and LF or CR line ends", async () => {
     const result = await importRoster(database.prisma, instructor.id, course.id, "name,email\rFay,fay@example.edu\r");
-    expect(result).toEqual({ created: 1, enrolled: 1, alreadyEnrolled: 0, errors: [] });
+    expect(result).toEqual({ created: 1, enrolled: 1, alreadyEnrolled: 0, pending: [], instructorsSkipped: [], errors: [] });
   });
 
   it("refuses a file without the header, an empty file, an unclosed quote, and non-instructors", async () => {

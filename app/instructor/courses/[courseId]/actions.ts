@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { createClaimLinks } from "@/lib/accounts/claim";
 import { createCompetition } from "@/lib/competitions/manage";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -36,5 +37,18 @@ export async function removeStudentAction(courseId: string, userId: string) {
     await removeStudent(db(), user.id, courseId, userId);
     revalidatePath(`/instructor/courses/${courseId}/roster`);
     return null;
+  });
+}
+
+/**
+ * New one-time claim links (all students who need one, or the listed ones). Returned once: only
+ * their hashes are stored. The page shows them and offers them as a CSV.
+ */
+export async function createClaimLinksAction(courseId: string, userIds?: string[]) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const only = Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === "string").slice(0, 10_000) : undefined;
+    const links = await createClaimLinks(db(), user.id, courseId, { userIds: only });
+    return links.map((link) => ({ userId: link.userId, email: link.email, name: link.name, studentNumber: link.studentNumber, kind: link.kind, path: link.path, expiresAt: link.expiresAt.toISOString() }));
   });
 }

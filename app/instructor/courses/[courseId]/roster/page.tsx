@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ClaimLinkButton, ClaimLinks } from "@/components/instructor/claim-links";
 import { RemoveStudentButton, RosterImport } from "@/components/instructor/roster-import";
 import { LocalTime } from "@/components/local-time";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { requireCourseInstructor } from "@/web/session";
-import { importRosterAction, removeStudentAction } from "../actions";
+import { createClaimLinksAction, importRosterAction, removeStudentAction } from "../actions";
 
 export const metadata: Metadata = { title: "Roster" };
 
@@ -17,11 +18,21 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
   await requireCourseInstructor(courseId);
   const course = await db().course.findUnique({
     where: { id: courseId },
-    include: { enrollments: { include: { user: { select: { id: true, name: true, email: true, studentNumber: true, passwordHash: true } } }, orderBy: { createdAt: "asc" } } },
+    include: {
+      enrollments: { include: { user: { select: { id: true, name: true, email: true, studentNumber: true, passwordHash: true } } }, orderBy: { createdAt: "asc" } },
+      pendingEnrollments: { include: { user: { select: { id: true, email: true } } }, orderBy: { createdAt: "asc" } },
+    },
   });
   if (!course) notFound();
-  const students = course.enrollments.filter((e) => e.role === "STUDENT").sort((a, b) => a.user.name.localeCompare(b.user.name));
+  // The class list's name and number for this course where the import gave them.
+  const students = course.enrollments
+    .filter((e) => e.role === "STUDENT")
+    .map((e) => ({ ...e, user: { ...e.user, name: e.rosterName ?? e.user.name, studentNumber: e.studentNumber ?? e.user.studentNumber } }))
+    .sort((a, b) => a.user.name.localeCompare(b.user.name));
   const instructors = course.enrollments.filter((e) => e.role === "INSTRUCTOR");
+  const enrolledIds = new Set(course.enrollments.map((e) => e.userId));
+  const pending = course.pendingEnrollments.filter((p) => !enrolledIds.has(p.userId));
+  const needLinks = students.filter((s) => !s.user.passwordHash).length + pending.length;
   return (
     <div className="space-y-6">
       <div>
@@ -64,7 +75,8 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
                       <td className="py-2 pr-3 whitespace-nowrap">
                         <LocalTime value={createdAt.toISOString()} style="date" />
                       </td>
-                      <td className="py-2 pr-3 text-right">
+                      <td className="py-2 pr-3 text-right whitespace-nowrap">
+                        {!user.passwordHash && <ClaimLinkButton name={user.name} makeLink={createClaimLinksAction.bind(null, course.id, [user.id])} />}
                         <RemoveStudentButton name={user.name} removeAction={removeStudentAction.bind(null, course.id, user.id)} />
                       </td>
                     </tr>
@@ -73,8 +85,32 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
               </table>
             </div>
           )}
+          {pending.length > 0 && (
+            <div className="mt-6">
+              <h3 className="mb-2 font-semibold">Waiting to accept ({pending.length})</h3>
+              <p className="mb-2 text-sm text-slate-600">
+                These emails already had accounts with a password, so they are not enrolled until the student opens their claim link signed in as that account.
+              </p>
+              <ul className="divide-y divide-slate-100 text-sm" data-testid="pending-roster">
+                {pending.map((p) => (
+                  <li key={p.id} className="flex flex-wrap items-center gap-2 py-2">
+                    <span className="font-medium">{p.rosterName}</span>
+                    <span className="text-slate-600">{p.user.email}</span>
+                    <span className="ml-auto whitespace-nowrap">
+                      <ClaimLinkButton name={p.rosterName} makeLink={createClaimLinksAction.bind(null, course.id, [p.userId])} />
+                      <RemoveStudentButton name={p.rosterName} removeAction={removeStudentAction.bind(null, course.id, p.userId)} />
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </Card>
         <div className="min-w-0 space-y-6">
+          <Card>
+            <h2 className="mb-2 text-lg font-semibold">Claim links</h2>
+            <ClaimLinks makeLinks={createClaimLinksAction.bind(null, course.id)} needed={needLinks} />
+          </Card>
           <Card>
             <h2 className="mb-2 text-lg font-semibold">Join code</h2>
             <p className="text-2xl font-semibold tracking-wider">
