@@ -17,7 +17,7 @@ import { CIFAR_RECORD_BYTES, CIFAR_SIDE, parseCifar10Batches } from "./loaders/c
 import { formatBytes } from "./loaders/errors";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, gunzipIfNeeded, parseIdxImages, parseIdxLabels } from "./loaders/idx";
 import { DATASETS } from "./registry";
-import type { LoadedDataset } from "./index";
+import type { LoadedDataset } from "./loaded";
 
 export interface CustomFile {
   name: string;

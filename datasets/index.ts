@@ -29,20 +29,8 @@ export { parseCustomTestSet } from "./custom";
 export type { CustomTestSet, CustomTestSetReport, CustomFile } from "./custom";
 export { DatasetFileError } from "./loaders/errors";
 
-export interface LoadedDataset {
-  name: DatasetName;
-  split: Split;
-  /** All images, NHWC, one byte per channel: count * h * w * c bytes. Shared: do not modify. */
-  images: Uint8Array;
-  /** One label per image, 0..numClasses-1. Shared: do not modify. */
-  labels: Uint8Array;
-  count: number;
-  shape: [number, number, number];
-  numClasses: number;
-  classNames: string[];
-  /** Where the verified files came from, e.g. "shared /work/shared/datasets/mnist". */
-  source: string;
-}
+export type { LoadedDataset } from "./loaded";
+import type { LoadedDataset } from "./loaded";
 
 export interface LoadOptions {
   /** Data directory (default $HOLDOUT_DATA_DIR, else <repo>/data). */

@@ -6,30 +6,9 @@ import { Markdown } from "@/components/markdown";
 import { useIsClient } from "@/components/use-client";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { FormActionResult } from "@/web/view/form-action";
+import type { CompetitionFormValues } from "@/web/view/competition-form";
 
-export interface CompetitionFormValues {
-  title: string;
-  slug: string;
-  description: string;
-  datasetId: string;
-  testSetId: string;
-  /** ISO instants; shown and edited in the viewer's time zone. */
-  opensAt: string;
-  closesAt: string;
-  dailyLimit: string;
-  maxFinalSelections: string;
-  publicFraction: string;
-  splitSeed: string;
-  allowedKinds: Array<"WEIGHTS" | "DEFINITION">;
-  trainingBudget: { maxEpochs: string; maxSeconds: string; maxParams: string };
-  /** The upload limit is edited in MB; `uploadBytes` keeps the stored byte count so an untouched limit is sent back exactly. */
-  resourceLimits: { maxUploadMb: string; maxParams: string; maxFlops: string; memoryMb: string; timeoutSeconds: string; uploadBytes?: string };
-  gradingKind: "linear" | "thresholds";
-  linear: { baseline: string; target: string; maxPoints: string };
-  thresholds: Array<{ minScore: string; points: string }>;
-  lateKind: "none" | "penalty";
-  late: { perDayFraction: string; maxDays: string };
-}
+export type { CompetitionFormValues };
 
 export type SaveResult = FormActionResult<{ slug: string; needsRescore?: boolean; changed?: string[] }>;
 

@@ -1,7 +1,6 @@
 /** Defaults a new competition starts with; instructors change them on the competition form. */
 export const DEFAULT_TRAINING_BUDGET = { maxEpochs: 20, maxSeconds: 1800, maxParams: 5_000_000 };
 export const DEFAULT_RESOURCE_LIMITS = { maxUploadBytes: 200 * 1024 * 1024, maxParams: 50_000_000, maxFlops: 5_000_000_000, memoryMb: 4096, timeoutSeconds: 900 };
-export const DEFAULT_GRADING_SCHEME = { kind: "linear", baseline: 0.9, target: 0.99, maxPoints: 100 } as const;
 export const DEFAULT_LATE_POLICY = { kind: "none" } as const;
 
 export const BUILT_IN_DATASETS = {

@@ -1,7 +1,31 @@
 import type { Competition } from "@/lib/db";
 import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, resourceLimitsOf, trainingBudgetOf, type BuiltInDatasetId } from "@/lib/competitions/defaults";
-import type { CompetitionFormValues } from "@/components/instructor/competition-form";
 import { jsonRecord } from "./competition";
+
+/** The competition form's fields as the browser edits them (strings, as inputs hold them). */
+export interface CompetitionFormValues {
+  title: string;
+  slug: string;
+  description: string;
+  datasetId: string;
+  testSetId: string;
+  /** ISO instants; shown and edited in the viewer's time zone. */
+  opensAt: string;
+  closesAt: string;
+  dailyLimit: string;
+  maxFinalSelections: string;
+  publicFraction: string;
+  splitSeed: string;
+  allowedKinds: Array<"WEIGHTS" | "DEFINITION">;
+  trainingBudget: { maxEpochs: string; maxSeconds: string; maxParams: string };
+  /** The upload limit is edited in MB; `uploadBytes` keeps the stored byte count so an untouched limit is sent back exactly. */
+  resourceLimits: { maxUploadMb: string; maxParams: string; maxFlops: string; memoryMb: string; timeoutSeconds: string; uploadBytes?: string };
+  gradingKind: "linear" | "thresholds";
+  linear: { baseline: string; target: string; maxPoints: string };
+  thresholds: Array<{ minScore: string; points: string }>;
+  lateKind: "none" | "penalty";
+  late: { perDayFraction: string; maxDays: string };
+}
 
 const text = (value: unknown, fallback: unknown = ""): string => (value === undefined || value === null ? String(fallback ?? "") : String(value));
 

@@ -86,14 +86,15 @@ export function formatSplit(publicFraction: number): string {
   return `${publicPercent} % public, ${100 - publicPercent} % private`;
 }
 
-/** Describes the stored preprocessing JSON: { mode: "1/255" | "raw" | "standardize", mean?, std? }. */
+/**
+ * Describes a submission's preprocessing as stored (lib/models/preprocessing's Preprocessing:
+ * "raw", "1/255" or { mean, std } on the 0..1 scale). Unparseable or missing: the default.
+ */
 export function formatPreprocessing(value: unknown): string {
-  if (!value || typeof value !== "object") return "pixels / 255";
-  const record = value as { mode?: unknown; mean?: unknown; std?: unknown };
-  if (record.mode === "raw") return "raw pixels (0–255)";
-  if (record.mode === "standardize") {
-    const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : String(v));
-    return `standardized: mean ${list(record.mean)}, std ${list(record.std)}`;
+  if (value === "raw") return "raw pixels (0–255)";
+  const standardized = value as { mean?: unknown; std?: unknown } | null;
+  if (standardized && typeof standardized === "object" && Array.isArray(standardized.mean) && Array.isArray(standardized.std)) {
+    return `pixels / 255, then standardized: mean ${standardized.mean.join(", ")}, std ${standardized.std.join(", ")}`;
   }
   return "pixels / 255 (0–1)";
 }

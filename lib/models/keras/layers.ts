@@ -13,7 +13,7 @@ import type { Regularizer } from "@tensorflow/tfjs-layers/dist/regularizers";
 import { fail, type WarningList } from "../errors";
 import { isPlainObject } from "../json";
 import { InactiveAtInference, KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "../layers";
-import type { LayerSpec, Shape } from "./config";
+import type { LayerSpec, Shape } from "./spec";
 
 export interface TranslateContext {
   warnings: WarningList;

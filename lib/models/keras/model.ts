@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fail, SubmissionError } from "../errors";
-import type { LayerSpec, ModelSpec, Shape, TensorRef } from "./config";
+import type { LayerSpec, ModelSpec, Shape, TensorRef } from "./spec";
 import { createTfLayer, layerActivation, layerFlops, layerWeightSpecs, type TranslateContext, type WeightSpec } from "./layers";
 
 export interface LayerAnalysis {

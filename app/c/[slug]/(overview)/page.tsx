@@ -12,16 +12,21 @@ import { db } from "@/lib/db";
 import { ownSubmissions, submissionsLeftToday } from "@/lib/submissions/queries";
 import { notebookSnippet } from "@/lib/tokens/notebook-snippet";
 import { isStudentPreview, jsonRecord, loadCompetition } from "@/web/view/competition";
+import { env } from "@/lib/env";
 import { formatBytes, formatCount, formatDuration, formatScore, formatSplit, plural } from "@/web/view/format";
 import { selectFinalAction } from "../actions";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
+/**
+ * The address students should paste into a notebook: NEXTAUTH_URL when configured, else the
+ * Host this page was asked for. Never X-Forwarded-Host: any client can send that header.
+ */
 async function siteUrl(): Promise<string> {
-  const list = await headers();
-  const host = list.get("x-forwarded-host") ?? list.get("host");
-  if (host) return `${list.get("x-forwarded-proto") ?? "http"}://${host}`;
-  return process.env.NEXTAUTH_URL ?? "http://localhost:3000";
+  const configured = env().NEXTAUTH_URL;
+  if (configured) return configured.replace(/\/+$/, "");
+  const host = (await headers()).get("host");
+  return host ? `http://${host}` : `http://localhost:${env().PORT}`;
 }
 
 function describeLatePolicy(policy: Record<string, unknown>): string {
