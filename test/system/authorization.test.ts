@@ -63,6 +63,8 @@ const TABLE: Record<string, Case> = {
   "PAGE /": { expect: signedIn(200, "courses") },
   "PAGE /signin": { expect: signedIn(200, "courses") },
   "PAGE /signup": { expect: signedIn(200, "courses") },
+  // A claim link's page: public (the one-time token is the proof); without a valid token it says so.
+  "PAGE /claim": { expect: everyone(200) },
   "PAGE /api/docs": { expect: everyone(200) },
   "PAGE /account": { expect: signedIn("signin", 200) },
   "PAGE /courses": { expect: signedIn("signin", 200) },
