@@ -124,9 +124,17 @@ export function LiveStatus({ submissionId, initial, hasTraining, canCancel = fal
         if (stopped) return;
         failures = 0;
         setStale(false);
+        const statusChanged = next.status !== stateRef.current.status;
         setState(next);
         if (FINISHED.has(next.status)) {
           router.refresh();
+          return;
+        }
+        // The page header's status badge is server-rendered: re-render it when the status moves
+        // on (queued -> validating -> training -> scoring), so it never contradicts this panel.
+        if (statusChanged) {
+          router.refresh();
+          timer = setTimeout(poll, POLL_MS);
           return;
         }
         // The status answer carries no curves: when a new epoch is done, re-render the page from

@@ -345,6 +345,21 @@ describe("reports, live status and leaderboards", () => {
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   });
 
+  it("keeps the header's status badge in step with the live panel as the job moves on", async () => {
+    const mnist = await database.prisma.competition.findUniqueOrThrow({ where: { slug: "mnist" } });
+    const queued = await database.prisma.submission.create({
+      data: { competitionId: mnist.id, userId: ids.alan, kind: "WEIGHTS", format: "keras-h5", status: "QUEUED", progress: { phase: "QUEUED" } },
+    });
+    const page = await pageAs("alan@holdout.test");
+    await page.goto(`${server.url}/c/mnist/submissions/${queued.id}`);
+    const header = page.getByTestId("header-status");
+    expect((await header.textContent())?.toLowerCase()).toContain("queued");
+    await database.prisma.submission.update({ where: { id: queued.id }, data: { status: "SCORING", startedAt: new Date(), progress: { phase: "SCORING" } } });
+    await page.waitForFunction(() => /scoring/i.test(document.querySelector('[data-testid="header-status"]')?.textContent ?? ""), null, { timeout: 20_000 });
+    expect((await page.getByTestId("live-status").textContent())?.toLowerCase()).toContain("scoring");
+    await database.prisma.submission.update({ where: { id: queued.id }, data: { status: "CANCELLED", finishedAt: new Date(), progress: { phase: "CANCELLED" } } });
+  });
+
   it("orders the public leaderboard, shows baselines apart and highlights the viewer's row", async () => {
     const mnist = await database.prisma.competition.findUniqueOrThrow({ where: { slug: "mnist" } });
     await scoredSubmission(mnist.id, ids.instructor, 0.99, 0.99, { isBaseline: true });

@@ -71,7 +71,9 @@ export default async function SubmissionPage({ params, searchParams }: { params:
           </p>
           <h2 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
             Submission of <LocalTime value={submission.createdAt.toISOString()} />
-            <StatusBadge status={submission.status} disqualified={Boolean(submission.disqualifiedReason)} />
+            <span data-testid="header-status">
+              <StatusBadge status={submission.status} disqualified={Boolean(submission.disqualifiedReason)} />
+            </span>
             {submission.isBaseline && <Pill tone="amber">baseline</Pill>}
             {submission.selectedForFinal && <Pill tone="indigo">final selection</Pill>}
           </h2>
