@@ -8,7 +8,7 @@ COPY prisma prisma
 COPY prisma.config.ts ./
 RUN npm ci --include=dev
 COPY . .
-RUN npx next build
+RUN npx next build && node bin/holdout.mjs build-child
 
 FROM base AS web
 EXPOSE 3000

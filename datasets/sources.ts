@@ -146,13 +146,26 @@ export function candidateNames(file: DatasetFile): string[] {
   return file.gz ? [file.name, file.gz.name] : [file.name];
 }
 
+/**
+ * Whether a file exists for us: in the sandboxed child (Node's permission model) a folder it may
+ * not read, or one that did not exist when it started, throws instead of answering; both count
+ * as absent.
+ */
+function readable(p: string): boolean {
+  try {
+    return existsSync(p);
+  } catch {
+    return false;
+  }
+}
+
 /** Existing candidate paths of `file` in a location. */
 export function findCopies(loc: LocalLocation, file: DatasetFile): string[] {
   const out: string[] = [];
   for (const dir of loc.dirs) {
     for (const name of candidateNames(file)) {
       const p = path.join(dir, name);
-      if (existsSync(p)) out.push(p);
+      if (readable(p)) out.push(p);
     }
   }
   return out;

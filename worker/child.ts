@@ -1,19 +1,27 @@
 /**
- * One job, in its own process: load the test data, load (or train) the model, score it on the
- * public and private splits, and report back to the worker over IPC. No database access here.
+ * The sandboxed child (compiled to dist/child.mjs, started by lib/sandbox/spawn.ts under Node's
+ * permission model). It does one task and exits:
+ * - a job ("task"): load the test data, load (or train) the model, score it on the public and
+ *   private splits, and report back to the worker over IPC;
+ * - an upload check ("check"): the files' bytes arrive over IPC, checkSubmissionFiles reads and
+ *   trial-runs them, the verdict goes back.
+ * No database access here, and no file access beyond what the parent allowed.
  */
+import { readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { loadDataset, splitPublicPrivate, splitTrainValidation, type LoadedDataset } from "../datasets";
 import { initEngine } from "../lib/engine/backend";
-import { formatProblem, isSubmissionError, loadSubmissionModel, parseTrainingSettings, predictImages, type LoadedSubmission, type Preprocessing } from "../lib/models";
+import { calibrateEngine, formatProblem, isSubmissionError, loadSubmissionModel, parseTrainingSettings, predictImages, type EngineRates, type LoadedSubmission, type Preprocessing } from "../lib/models";
+import { scrubPaths } from "../lib/scrub-paths";
+import { checkSubmissionFiles } from "../lib/submissions/check-files";
 import { classificationReport } from "../lib/scoring";
 import { trainModel } from "../lib/training";
 import { decodeTestSet } from "../lib/competitions/test-set-format";
 import { summarizeCurves } from "../lib/submissions/curves";
 import type { CurveSummary, EpochRecord, EvaluationResult, MisclassifiedExample, SplitMetrics } from "../lib/submissions/evaluation";
 import { parseTrainingHistory } from "../lib/submissions/history";
-import type { ChildMessage, EvaluationTask, ParentMessage } from "./protocol";
+import type { CheckTask, CheckVerdict, ChildMessage, EvaluationTask, ParentMessage } from "./protocol";
 
 const MAX_MISCLASSIFIED = 48;
 
@@ -143,7 +151,13 @@ async function train(task: EvaluationTask, loaded: LoadedSubmission, test: TestD
 
 async function evaluate(task: EvaluationTask): Promise<EvaluationResult> {
   send({ type: "phase", phase: "VALIDATING" });
-  const engine = await initEngine({ prefer: task.backend, log: () => {} });
+  let engine;
+  try {
+    engine = await initEngine({ prefer: task.backend, log: () => {} });
+  } catch (error) {
+    throw new PlatformError(`The scoring engine could not start: ${(error as Error).message}`);
+  }
+  const rates = await calibrateEngine();
   const test = await loadTestData(task);
   const split = splitPublicPrivate(test.labels, { seed: task.split.seed, publicFraction: task.split.publicFraction, numClasses: test.numClasses });
 
@@ -160,6 +174,7 @@ async function evaluate(task: EvaluationTask): Promise<EvaluationResult> {
     preprocessing: (task.preprocessing as Preprocessing | null) ?? undefined,
     limits,
     track: task.kind === "DEFINITION" ? "architecture" : "weights",
+    scoring: { examples: test.count, timeoutSeconds: task.limits.timeoutSeconds, memoryMb: task.limits.memoryMb, rates },
   });
   try {
     let curves: CurveSummary | null = null;
@@ -168,7 +183,7 @@ async function evaluate(task: EvaluationTask): Promise<EvaluationResult> {
 
     send({ type: "phase", phase: "SCORING" });
     const started = performance.now();
-    const predictions = await predictImages(loaded, test.images, test.count, test.shape);
+    const predictions = await predictImages(loaded, test.images, test.count, test.shape, { batchSize: loaded.scoringBatchSize });
     const seconds = (performance.now() - started) / 1000;
     const kind = predictions.outputKind === "logits" ? "logits" : "probabilities";
     return {
@@ -189,19 +204,61 @@ async function evaluate(task: EvaluationTask): Promise<EvaluationResult> {
   }
 }
 
-// If the worker dies (killed, machine lost), nobody is listening any more: stop at once.
+async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: EngineRates }> {
+  const rates = task.rates ?? (await calibrateEngine());
+  const result = await checkSubmissionFiles({
+    files: task.files,
+    kind: task.kind,
+    preprocessing: task.preprocessing as Preprocessing | null,
+    competition: task.competition as Parameters<typeof checkSubmissionFiles>[0]["competition"],
+    trainingSettings: task.trainingSettings,
+    rates,
+  });
+  if (!result.ok) return { verdict: { ok: false, errors: result.errors.map(scrubPaths), warnings: result.warnings.map(scrubPaths) }, rates };
+  const roles = task.files.map((file) => result.files.find((checked) => checked.name === file.name && checked.data === file.data)?.role ?? "model");
+  return { verdict: { ok: true, roles, format: result.format, warnings: result.warnings.map(scrubPaths), trainingSettings: result.trainingSettings }, rates };
+}
+
+/** Test builds only: what reading each path does from inside the sandbox (ERR_ACCESS_DENIED expected). */
+function probe(paths: string[]): Array<{ path: string; outcome: string }> {
+  return paths.map((p) => {
+    try {
+      readFileSync(p);
+      return { path: p, outcome: "read" };
+    } catch (error) {
+      return { path: p, outcome: (error as NodeJS.ErrnoException).code ?? "error" };
+    }
+  });
+}
+
+function failureFor(error: unknown): ChildMessage {
+  if (isSubmissionError(error)) return { type: "failure", source: "SUBMISSION", message: scrubPaths(error.problems.map(formatProblem).join("\n")) };
+  if (error instanceof PlatformError) return { type: "failure", source: "PLATFORM", message: scrubPaths(error.message) };
+  return { type: "failure", source: "SUBMISSION", message: scrubPaths(`Holdout could not run your model: ${(error as Error).message}. Check that it runs in Keras on the competition's input shape.`) };
+}
+
+// If the parent dies (killed, machine lost), nobody is listening any more: stop at once.
 process.once("disconnect", () => process.exit(1));
 
 process.once("message", async (message: ParentMessage) => {
   try {
-    const result = await evaluate(message.task);
-    send({ type: "result", result });
+    if (message.type === "task") send({ type: "result", result: await evaluate(message.task) });
+    else if (message.type === "check") send({ type: "check-result", ...(await check(message.task)) });
+    else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });
   } catch (error) {
-    if (isSubmissionError(error)) send({ type: "failure", source: "SUBMISSION", message: error.problems.map(formatProblem).join("\n") });
-    else if (error instanceof PlatformError) send({ type: "failure", source: "PLATFORM", message: error.message });
-    else send({ type: "failure", source: "SUBMISSION", message: `Holdout could not run your model: ${(error as Error).message}. Check that it runs in Keras on the competition's input shape.` });
+    send(failureFor(error));
   } finally {
     // Let the IPC message flush, then exit: wasm and tfjs keep handles that would hold the process.
     setTimeout(() => process.exit(0), 50);
   }
 });
+
+// A spare for upload checks loads its engine now, then says it is ready for a task.
+if (process.env.HOLDOUT_SANDBOX_WARM) {
+  initEngine({ prefer: process.env.HOLDOUT_SANDBOX_WARM as "wasm", log: () => {} })
+    .then(() => send({ type: "ready" }))
+    .catch((error) => {
+      send({ type: "failure", source: "PLATFORM", message: scrubPaths(`The checking engine could not start: ${(error as Error).message}`) });
+      setTimeout(() => process.exit(1), 50);
+    });
+} else send({ type: "ready" });

@@ -6,6 +6,7 @@ import { evaluateSubmissionPayload } from "../lib/queue/jobs";
 import { retryJobLater, settleJob } from "../lib/queue/queue";
 import { getBlob } from "../lib/storage/blobs";
 import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/defaults";
+import { scrubPaths } from "../lib/scrub-paths";
 import { summarizeCurves } from "../lib/submissions/curves";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
 import { runInChild } from "./supervise";
@@ -77,7 +78,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
       customTestSet,
       split: { seed: competition.splitSeed, publicFraction: competition.publicFraction },
       budget,
-      limits: { maxParams: limits.maxParams, maxFlops: limits.maxFlops },
+      limits: { maxParams: limits.maxParams, maxFlops: limits.maxFlops, timeoutSeconds: limits.timeoutSeconds, memoryMb: limits.memoryMb },
       backend: context.backend,
       cpuShare: context.cpuShare,
     };
@@ -166,7 +167,9 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-export async function failSubmission(prisma: PrismaClient, job: Job, workerId: string, submissionId: string, source: "SUBMISSION" | "PLATFORM", reason: string): Promise<boolean> {
+export async function failSubmission(prisma: PrismaClient, job: Job, workerId: string, submissionId: string, source: "SUBMISSION" | "PLATFORM", rawReason: string): Promise<boolean> {
+  // Students read this: no server paths.
+  const reason = scrubPaths(rawReason);
   return prisma.$transaction(async (tx) => {
     if (!(await settleJob(tx, job.id, workerId, { status: "FAILED", error: reason }))) return false;
     await tx.submission.update({ where: { id: submissionId }, data: { status: "FAILED", failureReason: reason, failureSource: source, finishedAt: new Date(), progress: { phase: "FAILED" } } });

@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
+import { isDatasetName, getDatasetSpec } from "../datasets/registry";
+import { localLocations } from "../datasets/sources";
+import { forkSandbox, nativeBackendInstalled, residentMegabytes } from "../lib/sandbox/spawn";
 import type { ChildMessage, EvaluationTask } from "./protocol";
-
-const CHILD_ENTRY = path.join(import.meta.dirname, "child-entry.mjs");
 
 export interface SuperviseOptions {
   memoryMb: number;
@@ -11,69 +11,116 @@ export interface SuperviseOptions {
   onMessage: (message: ChildMessage) => void | Promise<void>;
   /** Extra environment for the child (never the database URL). */
   env?: Record<string, string>;
+  /** Set by the worker when it shuts down and kills its children: their jobs are not the students' fault. */
+  signal?: AbortSignal;
 }
 
 export type SupervisedOutcome =
   | { kind: "finished" }
   | { kind: "crashed"; reason: string; source: "SUBMISSION" | "PLATFORM" };
 
-async function residentMegabytes(pid: number): Promise<number> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, "utf8");
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
+/** What the job's child may read: its own directory (files, custom test set) and its dataset's folders. */
+export function jobReadPaths(task: EvaluationTask): string[] {
+  const paths = [path.dirname(task.filesDir)];
+  if (task.customTestSet) paths.push(task.customTestSet.dir);
+  else if (isDatasetName(task.dataset.id)) {
+    for (const location of localLocations(getDatasetSpec(task.dataset.id), { dataDir: task.dataset.dataDir })) paths.push(...location.dirs);
   }
+  return [...new Set(paths)];
 }
 
+/** Remembers the last part of a child's stderr (forwarded as it comes) to tell why it died. */
+function tailStderr(child: ChildProcess): () => string {
+  let tail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    tail = (tail + chunk.toString("utf8")).slice(-4000);
+  });
+  return () => tail;
+}
+
+export const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
+
 /**
- * Runs one job in a child process so that nothing a submission does can take the worker down:
+ * Runs one job in a sandboxed child process (lib/sandbox/spawn.ts: compiled bundle, Node's
+ * permission model, no credentials) so that nothing a submission does can take the worker down:
  * the child gets a memory cap (V8 heap flag, plus a resident-size watchdog for wasm memory that
- * the heap flag does not cover) and a wall-clock limit. It has no database credentials.
+ * the heap flag does not cover) and a wall-clock limit.
+ *
+ * Blame: the submission is at fault when it hit its own limits (time, memory: our watchdog, the
+ * heap cap). A child that died otherwise (killed while under its memory cap, by the OOM killer or
+ * a shutdown; an engine crash) is the platform's fault and never uses a student's daily slot.
  */
 export function runInChild(task: EvaluationTask, options: SuperviseOptions): Promise<SupervisedOutcome> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: process.env.NODE_ENV, HOLDOUT_SHARED_DIR: process.env.HOLDOUT_SHARED_DIR, HOLDOUT_DATA_DIR: process.env.HOLDOUT_DATA_DIR, ...options.env };
-  const child = fork(CHILD_ENTRY, [], {
-    env,
-    execArgv: [`--max-old-space-size=${Math.max(256, Math.floor(options.memoryMb * 0.75))}`],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    serialization: "advanced",
-  });
+  const allowAddons = task.backend === "tensorflow" || (task.backend === "auto" && nativeBackendInstalled());
+  let child: ChildProcess;
+  try {
+    child = forkSandbox({
+      heapMb: options.memoryMb * 0.75,
+      readPaths: jobReadPaths(task),
+      allowWorker: task.kind === "DEFINITION" && task.cpuShare > 1,
+      allowAddons,
+      env: options.env,
+      stderr: "pipe",
+    });
+  } catch (error) {
+    return Promise.resolve({ kind: "crashed", reason: `The scoring process could not be started (${(error as Error).message}).`, source: "PLATFORM" });
+  }
+  const stderrTail = tailStderr(child);
   let finished = false;
   let killedFor: string | undefined;
+  let shutdown = false;
+  let peakRss = 0;
   let pending = Promise.resolve();
 
   const timeout = setTimeout(() => {
     killedFor = `It ran longer than the competition's limit of ${options.timeoutSeconds} s and was stopped. Make the model smaller or, for definitions, train fewer epochs.`;
     child.kill("SIGKILL");
   }, options.timeoutSeconds * 1000);
-  const memoryWatch = setInterval(async () => {
-    const rss = await residentMegabytes(child.pid ?? 0);
+  const memoryWatch = setInterval(() => {
+    const rss = residentMegabytes(child.pid ?? 0);
+    peakRss = Math.max(peakRss, rss);
     if (rss > options.memoryMb) {
       killedFor = `It used more than the ${options.memoryMb} MB of memory a job may use and was stopped. Use a smaller model or batch size.`;
       child.kill("SIGKILL");
     }
-  }, 500);
+  }, 250);
+  const onAbort = () => {
+    shutdown = true;
+    child.kill("SIGKILL");
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
 
   child.on("message", (message: ChildMessage) => {
+    if (message.type === "ready") {
+      child.send({ type: "task", task });
+      return;
+    }
     if (message.type === "result" || message.type === "failure") finished = true;
     // Handle messages in order, even when a handler is slow (database writes).
     pending = pending.then(() => options.onMessage(message)).catch((error) => console.error("worker: message handler failed", error));
   });
-  child.send({ type: "task", task });
+  child.on("error", () => {
+    /* reported by "exit" (spawn failures exit too) */
+  });
 
   return new Promise((resolve) => {
     child.on("exit", async (code, signal) => {
       clearTimeout(timeout);
       clearInterval(memoryWatch);
+      options.signal?.removeEventListener("abort", onAbort);
       await pending;
       if (killedFor) return resolve({ kind: "crashed", reason: killedFor, source: "SUBMISSION" });
       if (finished) return resolve({ kind: "finished" });
-      if (signal === "SIGKILL" || code === 137) {
-        return resolve({ kind: "crashed", reason: "The scoring process was killed, most likely for running out of memory. Use a smaller model or batch size.", source: "SUBMISSION" });
+      if (shutdown) return resolve({ kind: "crashed", reason: "The worker was shut down while scoring. This does not count against your daily limit.", source: "PLATFORM" });
+      if (HEAP_EXHAUSTED.test(stderrTail())) {
+        return resolve({ kind: "crashed", reason: `It used more than the ${options.memoryMb} MB of memory a job may use and was stopped. Use a smaller model or batch size.`, source: "SUBMISSION" });
       }
-      resolve({ kind: "crashed", reason: `The scoring process stopped unexpectedly (${signal ?? `exit ${code}`}).`, source: "PLATFORM" });
+      if (signal === "SIGKILL" || code === 137) {
+        // Not our watchdog: the kernel's OOM killer (the machine ran short, this job was under its cap) or an operator.
+        return resolve({ kind: "crashed", reason: `The scoring process was stopped by the server (it used ${Math.round(peakRss)} MB, under its ${options.memoryMb} MB cap). This does not count against your daily limit.`, source: "PLATFORM" });
+      }
+      resolve({ kind: "crashed", reason: `The scoring process stopped unexpectedly (${signal ?? `exit ${code}`}). This does not count against your daily limit.`, source: "PLATFORM" });
     });
   });
 }

@@ -11,6 +11,7 @@ import { availableBuiltInDatasets } from "../../lib/demo/available-datasets";
 import { env } from "../../lib/env";
 import { holdoutHome, resolveDatabase } from "../database";
 import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
+import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
 
 const HOLDOUT_BIN = path.join(ROOT, "bin", "holdout.mjs");
 export const SOCKET_PRELOAD = pathToFileURL(path.join(ROOT, "web", "socket-address.mjs")).href;
@@ -69,6 +70,8 @@ export function registerStartCommand(program: Command) {
         NEXT_TELEMETRY_DISABLED: "1",
         PORT: String(port),
       };
+      // Upload checks (web) and jobs (worker) run in the compiled sandbox child.
+      await ensureChildBundle(log);
       if (!options.dev) await ensureWebBuild(log);
 
       const children: ChildProcess[] = [];

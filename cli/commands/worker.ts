@@ -1,16 +1,25 @@
 import type { Command } from "commander";
 import { createPrismaClient } from "../../lib/db";
 import { env } from "../../lib/env";
+import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
 import { startWorker } from "../../worker/worker";
 import { resolveDatabase } from "../database";
 
 export function registerWorkerCommand(program: Command) {
+  program
+    .command("build-child")
+    .description("compile the sandboxed job/upload-check child (dist/child.mjs) if its sources changed")
+    .action(async () => {
+      await ensureChildBundle((line) => console.log(line));
+    });
+
   program
     .command("worker")
     .description("run a worker that trains and scores submissions (WORKER_CONCURRENCY jobs at once)")
     .option("--concurrency <n>", "parallel jobs (default WORKER_CONCURRENCY or 1)")
     .action(async (options: { concurrency?: string }) => {
       const config = env();
+      await ensureChildBundle((line) => console.log(`worker: ${line}`));
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 5 });
       const worker = startWorker({ prisma, concurrency: Number(options.concurrency ?? config.WORKER_CONCURRENCY), backend: config.HOLDOUT_BACKEND });

@@ -1,10 +1,22 @@
 /**
- * Floating-point operations per example for a forward pass of a LayersModel, counting the
- * multiply-adds of convolutions and dense layers as 2 FLOPs each (the usual convention;
- * activations, pooling and normalisation are memory-bound and left out). Training costs about
- * three times the forward pass: the forward pass, plus the input and the weight gradients.
+ * Floating-point operations per example for a forward pass of a built LayersModel: the
+ * multiply-adds of convolutions and dense layers as 2 FLOPs each (the usual convention), and
+ * every other layer (pooling, normalization, activations, merges, padding, upsampling) at about
+ * one operation per output element, since they are memory-bound and cost in proportion to what
+ * they write. Training costs about three times the forward pass: the forward pass, plus the
+ * input and the weight gradients. (Uploads are costed before anything is built, from the
+ * analysis: lib/models/cost.ts.)
  */
 import * as tf from "@tensorflow/tfjs";
+
+function outputShapes(layer: tf.layers.Layer): Array<Array<number | null>> {
+  const shape = layer.outputShape as Array<number | null> | Array<Array<number | null>>;
+  return (Array.isArray(shape[0]) ? shape : [shape]) as Array<Array<number | null>>;
+}
+
+function perExample(shape: Array<number | null>): number {
+  return shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1);
+}
 
 export function forwardFlopsPerExample(model: tf.LayersModel): number {
   let flops = 0;
@@ -14,20 +26,32 @@ export function forwardFlopsPerExample(model: tf.LayersModel): number {
       continue;
     }
     const kind = layer.getClassName();
+    if (kind === "InputLayer") continue;
     const weights = layer.getWeights();
-    const outShape = (Array.isArray(layer.outputShape[0]) ? layer.outputShape[0] : layer.outputShape) as Array<number | null>;
+    const outShape = outputShapes(layer)[0];
     // Output positions per example: all output axes but the batch and channel ones.
     const positions = outShape.slice(1, -1).reduce<number>((p, d) => p * (d ?? 1), 1);
-    if (kind === "Conv2D" || kind === "Conv1D" || kind === "Dense") {
+    const written = outputShapes(layer).reduce((sum, shape) => sum + perExample(shape), 0);
+    if (kind === "Conv2D" || kind === "Conv1D" || kind === "Dense" || kind === "DepthwiseConv2D") {
       // kernel [...spatial, in, out] (Dense: [in, out]); one multiply-add per kernel entry per position.
-      flops += 2 * positions * sizeOf(weights[0].shape);
-    } else if (kind === "DepthwiseConv2D") {
-      flops += 2 * positions * sizeOf(weights[0].shape);
+      flops += 2 * positions * sizeOf(weights[0].shape) + written;
     } else if (kind === "SeparableConv2D") {
-      flops += 2 * positions * (sizeOf(weights[0].shape) + sizeOf(weights[1].shape));
+      flops += 2 * positions * (sizeOf(weights[0].shape) + sizeOf(weights[1].shape)) + written;
+    } else {
+      flops += written;
     }
   }
   return flops;
+}
+
+/** Bytes of every layer's output for one example (float32): the activations a forward pass holds. */
+export function activationBytesPerExample(model: tf.LayersModel): number {
+  let bytes = 0;
+  for (const layer of model.layers) {
+    if (layer instanceof tf.LayersModel) bytes += activationBytesPerExample(layer);
+    else bytes += 4 * outputShapes(layer).reduce((sum, shape) => sum + perExample(shape), 0);
+  }
+  return bytes;
 }
 
 function sizeOf(shape: number[]): number {

@@ -33,6 +33,8 @@ export { readModelFiles } from "./disk";
 export { registerHoldoutLayers } from "./layers";
 export { writeKerasArchive, writeKerasH5, writeTfjsLayersModel } from "./writers";
 export type { WrittenFile } from "./writers";
+export { calibrateEngine, checkScoringCost, estimatedScoringSeconds, layersModelCost, scoringBatchSize } from "./cost";
+export type { EngineRates, ModelCost, ScoringBudget } from "./cost";
 
 /** The summary of a loaded submission (Keras model.summary() as data; see renderSummary). */
 export function summarizeModel(loaded: Pick<LoadedSubmission, "summary">): ModelSummary {

@@ -25,6 +25,7 @@ import { parsePreprocessing, pixelLookupTables, resolvePreprocessing, type Prepr
 import { summarizeGraphAnalysis, summarizeLayersAnalysis, formatFlops, type ModelSummary } from "./summary";
 import { assignWeights, readAndCheckWeights, weightsFit, type WeightSource } from "./weights";
 import { registerHoldoutLayers } from "./layers";
+import { checkScoringCost, layersModelCost, scoringBatchSize, type ScoringBudget } from "./cost";
 
 export type OutputKind = "probabilities" | "logits" | "scores";
 
@@ -36,6 +37,8 @@ export interface LoadSubmissionOptions {
   limits?: Partial<SubmissionLimits>;
   /** "weights" (default): a trained model to score. "architecture": the definition track, any stored weights are ignored. */
   track?: "weights" | "architecture";
+  /** The scoring job's test-set size, time, memory and engine speed: refuse what cannot finish in them. */
+  scoring?: ScoringBudget;
 }
 
 export interface LoadedSubmission {
@@ -52,6 +55,8 @@ export interface LoadedSubmission {
   preprocessing: Preprocessing;
   summary: ModelSummary;
   warnings: ModelValidationWarning[];
+  /** With a scoring budget: the batch that keeps scoring under the job's memory cap (see ./cost.ts). */
+  scoringBatchSize?: number;
   /** Runs a batch shaped [n, ...inputShape]; resolves to [n, numClasses]. The caller disposes both. */
   predictBatch(x: tf.Tensor): Promise<tf.Tensor>;
   dispose(): void;
@@ -94,7 +99,7 @@ async function load(files: SubmissionFile[], opts: LoadSubmissionOptions, warnin
         hint: "Submit the trained model: model.save('model.keras') after model.fit(...).",
       });
     }
-    return await loadLayersSubmission(detected, keras, dataset, declared, limits, warnings);
+    return await loadLayersSubmission(detected, keras, dataset, declared, limits, warnings, opts.scoring);
   } finally {
     keras.release();
   }
@@ -134,10 +139,14 @@ async function loadLayersSubmission(
   declared: Preprocessing | undefined,
   limits: SubmissionLimits,
   warnings: WarningList,
+  scoring: ScoringBudget | undefined,
 ): Promise<LoadedSubmission> {
   const ctx: TranslateContext = { warnings };
   const analysis = chooseInputShape(keras.spec, keras.source, dataset, ctx, limits);
   checkLimits(analysis.totalParams, analysis.flopsPerExample, limits);
+  // Before any weight is read or anything built: a model that cannot be scored in time or memory.
+  const cost = layersModelCost(analysis);
+  if (scoring) checkScoringCost(cost, scoring);
   const numClasses = checkCompatibility(analysis.inputShape, analysis.outputShape, dataset, warnings);
   const outputKind = outputKindOf(analysis.outputActivation, warnings);
   const preprocessing = resolvePreprocessing(declared, analysis.rescalingLayers, warnings);
@@ -173,6 +182,7 @@ async function loadLayersSubmission(
       preprocessing,
       summary: summarizeLayersAnalysis(analysis, FORMAT_LABELS[detected.format], outputKind),
       warnings: warnings.items,
+      scoringBatchSize: scoring ? scoringBatchSize(cost, scoring.memoryMb) : undefined,
       predictBatch,
       dispose: () => model.dispose(),
     };

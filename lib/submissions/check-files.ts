@@ -1,7 +1,8 @@
 import { ZodError } from "zod";
 import type { Competition, TestSet } from "../db";
 import { resourceLimitsOf, trainingBudgetOf } from "../competitions/defaults";
-import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type SubmissionLimits, type TrainingSettings } from "../models";
+import { getDatasetSpec } from "../../datasets/registry";
+import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "../models";
 import type { Preprocessing } from "./schemas";
 import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
 
@@ -16,7 +17,7 @@ export type FileCheck =
   | { ok: true; files: Array<UploadedFile & { role: FileRole }>; format: string; warnings: string[]; trainingSettings: TrainingSettings | null }
   | { ok: false; errors: string[]; warnings: string[] };
 
-type CompetitionForCheck = Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames"> | null };
+type CompetitionForCheck = Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
 
 /** What a model must accept and produce here: the custom test set's shape, or the dataset's. */
 export function competitionDataShape(competition: CompetitionForCheck): string | DatasetShape {
@@ -28,6 +29,13 @@ export function competitionDataShape(competition: CompetitionForCheck): string |
 export function competitionLimits(competition: Pick<Competition, "resourceLimits">): Partial<SubmissionLimits> {
   const limits = resourceLimitsOf(competition);
   return { maxTotalBytes: limits.maxUploadBytes, maxFileBytes: limits.maxUploadBytes, maxParams: limits.maxParams, maxFlopsPerExample: limits.maxFlops };
+}
+
+/** What scoring this competition's test set may take (the worker's job limits), at the given engine speed. */
+export function competitionScoringBudget(competition: CompetitionForCheck, rates: EngineRates | null): ScoringBudget {
+  const limits = resourceLimitsOf(competition);
+  const examples = competition.testSet?.count ?? getDatasetSpec(competition.datasetId).counts.test;
+  return { examples, timeoutSeconds: limits.timeoutSeconds, memoryMb: limits.memoryMb, rates };
 }
 
 function formatZodError(error: ZodError, where: string): string[] {
@@ -46,6 +54,8 @@ export async function checkSubmissionFiles(input: {
   preprocessing: Preprocessing | null;
   competition: CompetitionForCheck;
   trainingSettings?: unknown;
+  /** The engine's measured speed (lib/models/cost.ts): refuse models that cannot be scored in time. */
+  rates?: EngineRates | null;
 }): Promise<FileCheck> {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -63,7 +73,12 @@ export async function checkSubmissionFiles(input: {
   if (modelFiles.length === 0) errors.push("No model file was uploaded. Upload your saved model (.keras, .h5, or model.json with its .bin files).");
   if (errors.length) return { ok: false, errors, warnings };
 
-  const options = { dataset: competitionDataShape(input.competition), preprocessing: input.preprocessing ?? undefined, limits: competitionLimits(input.competition) };
+  const options = {
+    dataset: competitionDataShape(input.competition),
+    preprocessing: input.preprocessing ?? undefined,
+    limits: competitionLimits(input.competition),
+    scoring: competitionScoringBudget(input.competition, input.rates ?? null),
+  };
   let format = "";
   let trainingSettings: TrainingSettings | null = null;
   if (input.kind === "WEIGHTS") {

@@ -4,7 +4,8 @@ import { competitionForUser, competitionPhase } from "../competitions/access";
 import { enqueueEvaluation } from "../queue/queue";
 import { putBlob } from "../storage/blobs";
 import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
-import { checkSubmissionFiles, type UploadedFile } from "./check-files";
+import type { UploadedFile } from "./check-files";
+import { checkUploadInSandbox } from "./sandboxed-check";
 import { parsePreprocessing, parseSubmissionKind, type Preprocessing } from "./schemas";
 
 export interface CreateSubmissionInput {
@@ -29,7 +30,7 @@ function userError(error: unknown): never {
 }
 
 /**
- * Checks the files with the same ingestion code the worker uses, then writes the submission, its
+ * Checks the files with the same ingestion code the worker uses (in a sandboxed child), then writes the submission, its
  * files and its job in one transaction. Bad files are refused before anything is stored.
  */
 export async function createSubmission(prisma: PrismaClient, input: CreateSubmissionInput): Promise<CreatedSubmission> {
@@ -53,7 +54,8 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
   if (input.note && input.note.length > 500) throw new AppError("BAD_REQUEST", "Keep the note under 500 characters.");
 
   const testSet = competition.testSetId ? await prisma.testSet.findUnique({ where: { id: competition.testSetId } }) : null;
-  const check = await checkSubmissionFiles({ files: input.files, kind, preprocessing, competition: { ...competition, testSet }, trainingSettings: input.trainingSettings });
+  // Student bytes are parsed and trial-run only in a sandboxed child, never in this process.
+  const check = await checkUploadInSandbox({ files: input.files, kind, preprocessing, competition: { ...competition, testSet }, trainingSettings: input.trainingSettings });
   if (!check.ok) throw new AppError("UNPROCESSABLE", check.errors.join("\n"), { errors: check.errors });
 
   return prisma.$transaction(async (tx) => {

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../lib/database/embedded";
+import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module "vitest" {
  * one started here for the whole run, in a temporary directory removed afterwards.
  */
 export default async function setup(project: TestProject) {
+  // Upload checks and worker jobs run the compiled sandbox child: never a stale one.
+  await ensureChildBundle();
   if (process.env.DATABASE_URL) {
     project.provide("postgresServerUrl", process.env.DATABASE_URL);
     return;

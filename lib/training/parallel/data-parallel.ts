@@ -174,7 +174,9 @@ export function shardSizes(count: number, replicas: number): number[] {
 }
 
 function spawnWorker(): GradientWorker {
-  const thread = new Worker(new URL("./gradient-worker-bootstrap.mjs", import.meta.url));
+  // Compiled into dist/ beside the sandbox child (lib/sandbox/child-bundle.ts), else through tsx.
+  const entry = import.meta.url.endsWith(".ts") ? new URL("./gradient-worker-bootstrap.mjs", import.meta.url) : new URL("./gradient-worker.mjs", import.meta.url);
+  const thread = new Worker(entry);
   const worker: GradientWorker = { thread, pending: null, unapplied: [], failure: null };
   const fail = (error: Error) => {
     worker.failure = error;

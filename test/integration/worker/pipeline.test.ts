@@ -106,20 +106,22 @@ describe("submit -> queue -> worker -> scores and report", () => {
     expect(done.score!.publicScore).toBeGreaterThan(0.8);
   });
 
-  it("fails a model that runs past the time limit with a reason, and keeps serving", { timeout: 300_000 }, async () => {
+  it("refuses at upload a model that cannot be scored within the time or memory limit, with a reason, and keeps serving", { timeout: 300_000 }, async () => {
+    // The cost rule (lib/models/cost.ts) prices scoring before anything runs: 10,000 images of a
+    // 1.2 MFLOP model cannot be scored in 1 s, so the upload is refused (nothing stored, nothing counted).
     await database.prisma.competition.update({ where: { slug: "mnist" }, data: { resourceLimits: { timeoutSeconds: 1, memoryMb: 4096 } } });
     const fixture = FIXTURE_MODELS.keras3KerasMnist;
-    const slow = await createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) });
-    const failed = await waitForFinal(slow.submission.id);
-    expect(failed.status).toBe("FAILED");
-    expect(failed.failureSource).toBe("SUBMISSION");
-    expect(failed.failureReason).toMatch(/longer than the competition's limit of 1 s/);
+    const before = await database.prisma.submission.count({ where: { userId: studentId } });
+    await expect(createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) })).rejects.toThrow(
+      /would take at least [\d,]+ s on this server .*the limit is 1 s/s,
+    );
 
+    // A 60 MB cap: the check itself is stopped by the memory watchdog (the job could not run either).
     await database.prisma.competition.update({ where: { slug: "mnist" }, data: { resourceLimits: { timeoutSeconds: 300, memoryMb: 60 } } });
-    const hungry = await createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) });
-    const oom = await waitForFinal(hungry.submission.id);
-    expect(oom.status).toBe("FAILED");
-    expect(oom.failureReason).toMatch(/more than the 60 MB of memory/);
+    await expect(createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) })).rejects.toThrow(
+      /more than the 60 MB of memory|a job may use 60 MB/,
+    );
+    expect(await database.prisma.submission.count({ where: { userId: studentId } })).toBe(before);
 
     await database.prisma.competition.update({ where: { slug: "mnist" }, data: { resourceLimits: {} } });
     const fine = await createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) });

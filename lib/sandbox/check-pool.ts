@@ -1,0 +1,198 @@
+/**
+ * Upload checks in sandboxed children, for the web process: everything that parses or runs a
+ * student's model bytes happens in a child (dist/child.mjs under Node's permission model: reads
+ * only its bundle and node_modules, writes nothing, no credentials), never in the web server.
+ *
+ * - A few warm spare children wait with their engine loaded; each serves exactly one check,
+ *   then exits, and a new spare is started in its place.
+ * - At most `concurrency` checks run at once (the machine's cores); more wait in a bounded
+ *   queue; past it the upload is refused as busy (503, nothing counted).
+ * - Limits: a wall-clock limit and a resident-memory watchdog per check (plus the V8 heap flag).
+ *   Hitting them is the submission's fault (a verdict naming the limit). A child that fails for
+ *   other reasons (cannot start, crashes, engine fails) is a SandboxPlatformError: the upload
+ *   did not count.
+ */
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import type { CheckTask, CheckVerdict, ChildMessage, EngineRates } from "./protocol";
+import { forkSandbox, residentMegabytes } from "./spawn";
+
+export class SandboxPlatformError extends Error {}
+
+export interface CheckLimits {
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+interface Spare {
+  child: ChildProcess;
+  ready: Promise<void>;
+  /** The first check-result / failure message, or the exit. */
+  outcome: Promise<{ message?: ChildMessage; code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
+
+function numberFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export class CheckPool {
+  readonly concurrency: number;
+  readonly spareCount: number;
+  readonly maxQueue: number;
+  readonly heapMb: number;
+  private spares: Spare[] = [];
+  private running = 0;
+  private queue: Array<() => void> = [];
+  private rates: EngineRates | null = null;
+  private closed = false;
+  /** Pids of the children running a check now. */
+  private checking = new Set<number>();
+
+  constructor(options: { concurrency?: number; spares?: number; maxQueue?: number; heapMb?: number } = {}) {
+    const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+    this.concurrency = options.concurrency ?? numberFromEnv("HOLDOUT_CHECK_CONCURRENCY", Math.max(1, cores));
+    this.spareCount = options.spares ?? numberFromEnv("HOLDOUT_CHECK_SPARES", Math.min(2, this.concurrency));
+    this.maxQueue = options.maxQueue ?? numberFromEnv("HOLDOUT_CHECK_QUEUE", 100);
+    this.heapMb = options.heapMb ?? numberFromEnv("HOLDOUT_CHECK_HEAP_MB", 3072);
+  }
+
+  /** Starts the spare children now (otherwise the first check does). */
+  warm(): void {
+    while (!this.closed && this.spares.length < this.spareCount) this.spares.push(this.startChild());
+  }
+
+  /** Running and waiting checks, for health reports and tests. */
+  stats() {
+    return { running: this.running, queued: this.queue.length, spares: this.spares.length, rates: this.rates, checking: [...this.checking] };
+  }
+
+  private startChild(): Spare {
+    const child = forkSandbox({ heapMb: this.heapMb, env: { HOLDOUT_SANDBOX_WARM: "wasm" }, stderr: "pipe" });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-4000);
+    });
+    let message: ChildMessage | undefined;
+    let onReady: () => void = () => {};
+    let onEarlyExit: (error: Error) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      onEarlyExit = reject;
+    });
+    ready.catch(() => {}); // a spare that dies unused is simply replaced
+    const outcome = new Promise<Awaited<Spare["outcome"]>>((resolve) => {
+      child.on("message", (m: ChildMessage) => {
+        if (m.type === "ready") onReady();
+        else if (m.type === "check-result" || m.type === "failure") message ??= m;
+      });
+      child.on("error", () => {
+        /* spawn failures also end in "exit" */
+      });
+      child.on("exit", (code, signal) => {
+        onEarlyExit(new SandboxPlatformError(`the checking process exited before it was ready (${signal ?? `exit ${code}`})`));
+        this.spares = this.spares.filter((spare) => spare.child !== child);
+        resolve({ message, code, signal, stderr });
+      });
+    });
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    return { child, ready, outcome };
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return;
+    }
+    if (this.queue.length >= this.maxQueue) throw new SandboxPlatformError("too many uploads are being checked right now");
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+    // The slot was handed over by release(); running already counts it.
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  /** Checks one upload in a fresh sandboxed child. Throws SandboxPlatformError for our failures. */
+  async check(task: Omit<CheckTask, "rates">, limits: CheckLimits): Promise<CheckVerdict> {
+    await this.acquire();
+    try {
+      let spare: Spare;
+      try {
+        spare = this.spares.shift() ?? this.startChild();
+        this.warm();
+      } catch (error) {
+        throw new SandboxPlatformError(`the checking process could not be started (${(error as Error).message})`);
+      }
+      return await this.runOn(spare, task, limits);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runOn(spare: Spare, task: Omit<CheckTask, "rates">, limits: CheckLimits): Promise<CheckVerdict> {
+    const { child } = spare;
+    const startup = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    try {
+      await spare.ready;
+    } finally {
+      clearTimeout(startup);
+    }
+    let killedFor: string | undefined;
+    let peakRss = 0;
+    const timeout = setTimeout(() => {
+      killedFor = `Checking the model took longer than the ${limits.timeoutSeconds} s limit and was stopped. Make the model smaller or cheaper per image.`;
+      child.kill("SIGKILL");
+    }, limits.timeoutSeconds * 1000);
+    const memoryWatch = setInterval(() => {
+      const rss = residentMegabytes(child.pid ?? 0);
+      peakRss = Math.max(peakRss, rss);
+      if (rss > limits.memoryMb) {
+        killedFor = `Checking the model used more than the ${limits.memoryMb} MB of memory a job may use and was stopped. Use a smaller model.`;
+        child.kill("SIGKILL");
+      }
+    }, 100);
+    try {
+      child.send({ type: "check", task: { ...task, rates: this.rates } });
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw new SandboxPlatformError(`the upload could not be handed to the checking process (${(error as Error).message})`);
+    }
+    if (child.pid) this.checking.add(child.pid);
+    const { message, code, signal, stderr } = await spare.outcome;
+    if (child.pid) this.checking.delete(child.pid);
+    clearTimeout(timeout);
+    clearInterval(memoryWatch);
+    if (message?.type === "check-result") {
+      this.rates ??= message.rates;
+      return message.verdict;
+    }
+    if (message?.type === "failure") {
+      if (message.source === "PLATFORM") throw new SandboxPlatformError(message.message);
+      return { ok: false, errors: [message.message], warnings: [] };
+    }
+    if (killedFor) return { ok: false, errors: [killedFor], warnings: [] };
+    if (HEAP_EXHAUSTED.test(stderr)) return { ok: false, errors: [`Checking the model used more than the ${this.heapMb} MB of memory the check may use and was stopped. Use a smaller model.`], warnings: [] };
+    throw new SandboxPlatformError(`the checking process stopped unexpectedly (${signal ?? `exit ${code}`}, ${Math.round(peakRss)} MB)`);
+  }
+
+  /** Stops the spares (tests, shutdown). Running checks finish. */
+  close(): void {
+    this.closed = true;
+    for (const spare of this.spares) spare.child.kill("SIGKILL");
+    this.spares = [];
+  }
+}
+
+let shared: CheckPool | undefined;
+
+/** The process's pool (one per web server process). */
+export function checkPool(): CheckPool {
+  shared ??= new CheckPool();
+  return shared;
+}

@@ -1,0 +1,82 @@
+/**
+ * Starts the sandboxed child (dist/child.mjs): a Node process under the permission model that
+ * may read only its own bundle, the installed packages and the paths a task names (datasets,
+ * the job's files), write nowhere, start no processes, and sees no database URL or secret.
+ * Used by the worker for jobs and by the web process for upload checks.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { bundleDir, childBundlePath, projectRoot } from "./paths";
+
+export interface SandboxSpec {
+  /** V8 heap cap for the child (MB); the caller also watches its resident size. */
+  heapMb: number;
+  /** Extra paths the child may read (datasets, the job's own directory). */
+  readPaths?: string[];
+  /** Worker threads (data-parallel training only). */
+  allowWorker?: boolean;
+  /** Native addons (only when a native TF.js backend is selected). */
+  allowAddons?: boolean;
+  /** Extra environment (never credentials). */
+  env?: Record<string, string | undefined>;
+  /** "pipe" to read the child's stderr (why it died); inherited otherwise. */
+  stderr?: "inherit" | "pipe";
+}
+
+/** Environment variables a child may see: no DATABASE_URL, NEXTAUTH_SECRET or anything else. */
+const ENV_ALLOWED = ["PATH", "NODE_ENV", "HOLDOUT_SHARED_DIR", "HOLDOUT_DATA_DIR", "HOLDOUT_DEBIAN_DATASETS_DIR", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "TF_CPP_MIN_LOG_LEVEL"];
+const ENV_ALLOWED_PREFIXES = ["NVIDIA_"];
+
+export function sandboxEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env = {} as NodeJS.ProcessEnv;
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && (ENV_ALLOWED.includes(key) || ENV_ALLOWED_PREFIXES.some((prefix) => key.startsWith(prefix)))) env[key] = value;
+  }
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+/** Whether a native TF.js backend is installed (then "auto" may load it and needs addons). */
+export function nativeBackendInstalled(): boolean {
+  return ["tfjs-node", "tfjs-node-gpu"].some((name) => existsSync(path.join(projectRoot(), "node_modules", "@tensorflow", name, "package.json")));
+}
+
+/** The Node flags that confine the child; exported for tests and diagnostics. */
+export function sandboxExecArgv(spec: SandboxSpec): string[] {
+  const readable = [bundleDir(), path.join(projectRoot(), "node_modules"), ...(spec.readPaths ?? [])].map((p) => path.resolve(p));
+  return [
+    `--max-old-space-size=${Math.max(256, Math.floor(spec.heapMb))}`,
+    "--experimental-permission",
+    // One flag per path (Node 20.20+ and 22; a comma-separated list is no longer accepted).
+    ...readable.map((p) => `--allow-fs-read=${p}`),
+    ...(spec.allowWorker ? ["--allow-worker"] : []),
+    ...(spec.allowAddons ? ["--allow-addons"] : []),
+    "--disable-warning=ExperimentalWarning",
+  ];
+}
+
+export class SandboxUnavailableError extends Error {}
+
+/** Forks the compiled child under the permission model, IPC with structured clone ("advanced"). */
+export function forkSandbox(spec: SandboxSpec): ChildProcess {
+  const entry = childBundlePath();
+  if (!existsSync(entry)) throw new SandboxUnavailableError(`the sandbox child is not compiled (${path.relative(projectRoot(), entry)} missing; run \`npx holdout start\` or \`node bin/holdout.mjs build-child\`)`);
+  return fork(entry, [], {
+    cwd: bundleDir(),
+    env: sandboxEnv(spec.env),
+    execArgv: sandboxExecArgv(spec),
+    stdio: ["ignore", "inherit", spec.stderr ?? "inherit", "ipc"],
+    serialization: "advanced",
+  });
+}
+
+/** Resident memory of a process in MB (0 when it is gone). */
+export function residentMegabytes(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The upload check as the web process runs it: the files' bytes go to a sandboxed child
+ * (lib/sandbox/check-pool.ts), which runs checkSubmissionFiles (./check-files.ts) there. Nothing
+ * here parses a model: this module must not import lib/models.
+ */
+import type { Competition, TestSet } from "../db";
+import { resourceLimitsOf } from "../competitions/defaults";
+import { AppError } from "../errors";
+import { checkPool, SandboxPlatformError } from "../sandbox/check-pool";
+import { SandboxUnavailableError } from "../sandbox/spawn";
+import type { FileCheck, UploadedFile } from "./check-files";
+
+/** The platform's ceiling on one upload check's wall clock (the competition's own limit applies when lower). */
+const CHECK_TIMEOUT_SECONDS = Number(process.env.HOLDOUT_CHECK_TIMEOUT_SECONDS) || 120;
+
+export async function checkUploadInSandbox(input: {
+  files: UploadedFile[];
+  kind: "WEIGHTS" | "DEFINITION";
+  preprocessing: unknown;
+  trainingSettings?: unknown;
+  competition: Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
+}): Promise<FileCheck> {
+  const { competition } = input;
+  const limits = resourceLimitsOf(competition);
+  let verdict;
+  try {
+    verdict = await checkPool().check(
+      {
+        files: input.files.map((file) => ({ name: file.name, data: file.data })),
+        kind: input.kind,
+        preprocessing: input.preprocessing,
+        trainingSettings: input.trainingSettings,
+        competition: {
+          datasetId: competition.datasetId,
+          resourceLimits: competition.resourceLimits,
+          trainingBudget: competition.trainingBudget,
+          testSet: competition.testSet ? { shape: competition.testSet.shape, classNames: competition.testSet.classNames, count: competition.testSet.count } : null,
+        },
+      },
+      { memoryMb: limits.memoryMb, timeoutSeconds: Math.min(limits.timeoutSeconds, CHECK_TIMEOUT_SECONDS) },
+    );
+  } catch (error) {
+    if (error instanceof SandboxPlatformError || error instanceof SandboxUnavailableError) {
+      console.error(`upload check failed on the platform's side: ${error.message}`);
+      throw new AppError("UNAVAILABLE", "Holdout could not check your upload because of a problem on our side. Try again in a minute; this attempt did not count against your daily limit.", { retryAfterSeconds: 30 });
+    }
+    throw error;
+  }
+  if (!verdict.ok) return verdict;
+  return {
+    ok: true,
+    format: verdict.format,
+    warnings: verdict.warnings,
+    trainingSettings: verdict.trainingSettings as Extract<FileCheck, { ok: true }>["trainingSettings"],
+    files: input.files.map((file, i) => ({ ...file, role: verdict.roles[i] ?? "model" })),
+  };
+}
