@@ -11,11 +11,11 @@
  * count, total uncompressed size and decoded pixel bytes are capped, and entry names that
  * climb out of the archive (`..`, absolute paths) are refused. Messages never quote data.
  */
-import { unzipSync, type UnzipFileInfo } from "fflate";
 import { PNG } from "pngjs";
 import { CIFAR_RECORD_BYTES, CIFAR_SIDE, parseCifar10Batches } from "./loaders/cifar";
 import { formatBytes } from "./loaders/errors";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, gunzipIfNeeded, parseIdxImages, parseIdxLabels } from "./loaders/idx";
+import { listZipEntries, readZip, type ZipEntryInfo } from "../lib/models/zip";
 import { DATASETS } from "./registry";
 import type { LoadedDataset } from "./loaded";
 
@@ -226,19 +226,14 @@ function naturalCompare(a: string, b: string): number {
 function parseZip(zip: CustomFile, classNamesIn: string[] | undefined, limits: typeof DEFAULTS): Parsed {
   const zipName = baseName(zip.name);
   // Pass 1: read the central directory only (no decompression) and check the entries.
-  const infos: UnzipFileInfo[] = [];
+  let listed: ZipEntryInfo[];
   try {
-    unzipSync(zip.data, {
-      filter: (info) => {
-        infos.push(info);
-        if (infos.length > limits.maxEntries) throw new CustomTestSetError(`${zipName}: more than ${limits.maxEntries} entries. Split the test set or remove extra files.`);
-        return false;
-      },
-    });
+    listed = listZipEntries(zip.data, zipName);
   } catch (error) {
-    if (error instanceof CustomTestSetError) throw error;
-    throw new CustomTestSetError(`${zipName}: not a readable zip file (${error instanceof Error ? error.message : String(error)}). Create the zip again (e.g. \`zip -r test.zip class_a class_b ...\`) and upload it.`);
+    throw new CustomTestSetError(`${zipName}: not a readable zip file (${problemText(error)}). Create the zip again (e.g. \`zip -r test.zip class_a class_b ...\`) and upload it.`);
   }
+  if (listed.length > limits.maxEntries) throw new CustomTestSetError(`${zipName}: more than ${limits.maxEntries} entries. Split the test set or remove extra files.`);
+  const infos = listed.map((entry) => ({ name: entry.name, originalSize: entry.uncompressedSize }));
   const bad = infos.find((i) => unsafeEntryName(i.name));
   if (bad) {
     throw new CustomTestSetError(`${zipName}: refused: the entry "${bad.name}" points outside the archive (absolute path or ".."). Zip the class folders themselves, with relative paths.`);
@@ -274,14 +269,15 @@ function parseZip(zip: CustomFile, classNamesIn: string[] | undefined, limits: t
   else if (classFile) classNames = []; // filled after extraction
   else classNames = folderNames.sort(naturalCompare);
 
-  // Pass 2: decompress the wanted entries (sizes already checked; fflate allocates the declared
-  // size per entry and never grows it, so a lying header cannot make it allocate more).
+  // Pass 2: decompress the wanted entries with the same bounded reader as model archives: sizes
+  // are already checked, and an entry that inflates past its declared size is refused as crafted.
   const wanted = new Set([...others.map((i) => i.name), ...(classFile ? [classFile.name] : [])]);
   let entries: Record<string, Uint8Array>;
   try {
-    entries = unzipSync(zip.data, { filter: (info) => wanted.has(info.name) });
+    const zipLimits = { maxEntries: limits.maxEntries, maxUncompressedBytes: limits.maxUncompressedBytes, maxCompressionRatio: Infinity };
+    entries = Object.fromEntries(readZip(zip.data, zipName, zipLimits, (name) => wanted.has(name)));
   } catch (error) {
-    throw new CustomTestSetError(`${zipName}: could not be unpacked (${error instanceof Error ? error.message : String(error)}). Create the zip again with standard compression (deflate) and upload it.`);
+    throw new CustomTestSetError(`${zipName}: could not be unpacked (${problemText(error)}). Create the zip again with standard compression (deflate) and upload it.`);
   }
   if (classFile && !classNamesIn) classNames = parseClassNames(entries[classFile.name], `${zipName}:${classFile.name}`);
   const unknown = folderNames.filter((f) => !classNames.includes(f));
@@ -346,4 +342,11 @@ function parseZip(zip: CustomFile, classNamesIn: string[] | undefined, limits: t
   const labels = Uint8Array.from(items.map((it) => it.label));
   if (classNames.length > 256) throw new CustomTestSetError(`${zipName}: ${classNames.length} classes; at most 256 are supported.`);
   return { format: "png-zip", images, labels, count: items.length, shape: [height, width, channels], classNames, warnings };
+}
+
+/** The words of a zip reader's refusal (a SubmissionError's problems, or an Error's message). */
+function problemText(error: unknown): string {
+  const problems = (error as { problems?: Array<{ message: string }> }).problems;
+  if (problems?.length) return problems.map((problem) => problem.message).join("; ");
+  return error instanceof Error ? error.message : String(error);
 }

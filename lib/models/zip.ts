@@ -40,12 +40,12 @@ export function isZip(data: Uint8Array): boolean {
  * Reads every file entry of the archive (directories and macOS "__MACOSX/" metadata are
  * skipped). Names are returned as stored, after the safety check.
  */
-export function readZip(data: Uint8Array, archiveName: string, limits: ZipLimits): Map<string, Uint8Array> {
+export function readZip(data: Uint8Array, archiveName: string, limits: ZipLimits, wanted: (name: string) => boolean = () => true): Map<string, Uint8Array> {
   const entries = readCentralDirectory(data, archiveName, limits);
   const files = new Map<string, Uint8Array>();
   let produced = 0;
   for (const entry of entries) {
-    if (entry.name.endsWith("/") || entry.name.startsWith("__MACOSX/")) continue;
+    if (entry.name.endsWith("/") || entry.name.startsWith("__MACOSX/") || !wanted(entry.name)) continue;
     const content = extractEntry(data, entry, archiveName, limits.maxUncompressedBytes - produced);
     produced += content.length;
     files.set(entry.name, content);
@@ -53,7 +53,47 @@ export function readZip(data: Uint8Array, archiveName: string, limits: ZipLimits
   return files;
 }
 
+export interface ZipEntryInfo {
+  name: string;
+  compressedSize: number;
+  /** As declared by the archive: readZip never produces more than this. */
+  uncompressedSize: number;
+}
+
+/**
+ * The entries as the archive's central directory lists them, nothing decompressed and no limit
+ * applied: for callers that check entries with rules of their own before calling readZip.
+ * Throws MALFORMED_ZIP / UNSUPPORTED_FORMAT for an archive that cannot be read.
+ */
+export function listZipEntries(data: Uint8Array, archiveName: string): ZipEntryInfo[] {
+  return parseCentralDirectory(data, archiveName).map(({ name, compressedSize, uncompressedSize }) => ({ name, compressedSize, uncompressedSize }));
+}
+
 function readCentralDirectory(data: Uint8Array, archiveName: string, limits: ZipLimits): CentralEntry[] {
+  const entries = parseCentralDirectory(data, archiveName, limits.maxEntries);
+  let declaredTotal = 0;
+  for (const entry of entries) {
+    checkEntryPath(entry.name, archiveName);
+    if (entry.flags & 0x1) {
+      fail("UNSUPPORTED_FORMAT", `${archiveName}: entry "${entry.name}" is encrypted (password-protected zip).`, {
+        location: archiveName,
+        hint: "Upload the archive without a password.",
+      });
+    }
+    declaredTotal += entry.uncompressedSize;
+    if (declaredTotal > limits.maxUncompressedBytes) {
+      fail("ZIP_TOO_LARGE", `${archiveName} would decompress to more than ${formatBytes(limits.maxUncompressedBytes)}.`, {
+        location: archiveName,
+        hint: "Submit only the model files; a course model is a few MiB.",
+      });
+    }
+    checkRatio(entry.name, entry.uncompressedSize, entry.compressedSize, archiveName, limits);
+  }
+  return entries;
+}
+
+/** The central directory's entries, checked for structure only (and for count when a limit is given). */
+function parseCentralDirectory(data: Uint8Array, archiveName: string, maxEntries = Infinity): CentralEntry[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const corrupt = (why: string): never =>
     fail("MALFORMED_ZIP", `${archiveName} is not a readable zip archive: ${why}.`, {
@@ -78,8 +118,8 @@ function readCentralDirectory(data: Uint8Array, archiveName: string, limits: Zip
       location: archiveName,
     });
   }
-  if (entryCount > limits.maxEntries) {
-    fail("ZIP_TOO_MANY_ENTRIES", `${archiveName} holds ${formatCount(entryCount)} entries; at most ${formatCount(limits.maxEntries)} are accepted.`, {
+  if (entryCount > maxEntries) {
+    fail("ZIP_TOO_MANY_ENTRIES", `${archiveName} holds ${formatCount(entryCount)} entries; at most ${formatCount(maxEntries)} are accepted.`, {
       location: archiveName,
       hint: "A .keras file holds 3 entries; a zipped TF.js model holds model.json and its .bin shards. Remove other files.",
     });
@@ -87,7 +127,6 @@ function readCentralDirectory(data: Uint8Array, archiveName: string, limits: Zip
   if (directoryOffset + directorySize > eocd) corrupt("its central directory points past the end of the file");
 
   const entries: CentralEntry[] = [];
-  let declaredTotal = 0;
   let at = directoryOffset;
   for (let i = 0; i < entryCount; i++) {
     if (at + 46 > data.length || view.getUint32(at, true) !== CENTRAL_SIGNATURE) corrupt(`central directory entry ${i + 1} is damaged`);
@@ -103,21 +142,6 @@ function readCentralDirectory(data: Uint8Array, archiveName: string, limits: Zip
     const name = new TextDecoder().decode(data.subarray(at + 46, at + 46 + nameLength));
     at += 46 + nameLength + extraLength + commentLength;
 
-    checkEntryPath(name, archiveName);
-    if (flags & 0x1) {
-      fail("UNSUPPORTED_FORMAT", `${archiveName}: entry "${name}" is encrypted (password-protected zip).`, {
-        location: archiveName,
-        hint: "Upload the archive without a password.",
-      });
-    }
-    declaredTotal += uncompressedSize;
-    if (declaredTotal > limits.maxUncompressedBytes) {
-      fail("ZIP_TOO_LARGE", `${archiveName} would decompress to more than ${formatBytes(limits.maxUncompressedBytes)}.`, {
-        location: archiveName,
-        hint: "Submit only the model files; a course model is a few MiB.",
-      });
-    }
-    checkRatio(name, uncompressedSize, compressedSize, archiveName, limits);
     entries.push({ name, method, flags, compressedSize, uncompressedSize, localHeaderOffset });
   }
   return entries;
