@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Alert, buttonClass, Field, inputClass } from "@/components/ui/form";
 import { changePasswordAction } from "./actions";
 
-export function ChangePasswordForm() {
+export function ChangePasswordForm({ forced = false }: { forced?: boolean }) {
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const [pending, setPending] = useState(false);
 
@@ -31,7 +31,8 @@ export function ChangePasswordForm() {
       return;
     }
     setResult({ ok: true, text: outcome.message ?? "Password changed." });
-    window.location.assign("/account");
+    // A forced change opens the rest of the site.
+    if (forced) window.location.assign("/courses");
   }
 
   return (

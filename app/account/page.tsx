@@ -15,7 +15,7 @@ export default async function AccountPage() {
         <h1 className="text-2xl font-semibold">Choose your password</h1>
         <Alert kind="info">You signed in with a one-time password. Choose your own password now: the rest of Holdout opens once you have.</Alert>
         <Card>
-          <ChangePasswordForm />
+          <ChangePasswordForm forced />
         </Card>
       </div>
     );

@@ -423,6 +423,14 @@ const ACTIONS: Record<string, ActionCase | "public"> = {
     args: (target) => [target.params.courseId, "email,name\nintruder@evil.test,Intruder"],
     state: async () => [await database.prisma.user.count(), await database.prisma.enrollment.count()],
   },
+  createClaimLinksAction: { denied: STAFF_ONLY, args: (target) => [target.params.courseId], state: () => database.prisma.claimToken.count() },
+  // Public (the one-time token is the credential): without a valid token everybody is refused.
+  claimAccountAction: {
+    denied: [...ROLES],
+    args: () => [`hcl_${"A".repeat(43)}`, { name: "Mallory", password: "hijacked-password" }],
+    state: () => database.prisma.user.findMany({ select: { id: true, passwordHash: true, name: true }, orderBy: { id: "asc" } }),
+  },
+  acceptClaimAction: { denied: [...ROLES], args: () => [`hcl_${"A".repeat(43)}`], state: () => database.prisma.enrollment.count() },
   createCompetitionAction: {
     denied: STAFF_ONLY,
     args: (target) => [target.params.courseId, { slug: "intruder-comp", title: "Intruder", datasetId: "mnist" }, true],
