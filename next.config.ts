@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { STATIC_SECURITY_HEADERS } from "./web/security-headers";
+import { API_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./web/security-headers";
 
 const nextConfig: NextConfig = {
   // Model ingestion (TF.js wasm, h5wasm), argon2 and the pg driver load native or wasm files
@@ -25,7 +25,10 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Every response, static files included; the per-request CSP is set in proxy.ts.
   async headers() {
-    return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
+    return [
+      { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
+      { source: "/api/:path((?!docs).*)", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
   },
   typedRoutes: false,
 };

@@ -17,6 +17,9 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages and API answers; not the hashed static files (they carry the static headers only).
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  // Pages only. Not the hashed static files, and not /api: Next buffers the body of every request
+  // a proxy sees, which would defeat the upload route's streaming size limit (API answers get a
+  // fixed policy from next.config.ts instead; they are JSON, CSV or images, never pages).
+  // /api/docs is a page and keeps the nonce policy.
+  matcher: [{ source: "/((?!api/(?!docs)|_next/static|_next/image|favicon.ico).*)" }],
 };

@@ -41,7 +41,7 @@ function watchViolations(page: Page): string[] {
 }
 
 describe("security headers", () => {
-  it.each(["/", "/signin", "/signup", "/api/health", "/api/docs"])("%s has a CSP with a fresh nonce, no framing, no sniffing", async (route) => {
+  it.each(["/", "/signin", "/signup", "/api/docs"])("%s has a CSP with a fresh nonce, no framing, no sniffing", async (route) => {
     const first = await fetch(`${server.url}${route}`, { redirect: "manual" });
     const second = await fetch(`${server.url}${route}`, { redirect: "manual" });
     for (const response of [first, second]) {
@@ -56,6 +56,16 @@ describe("security headers", () => {
     const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
     expect(nonceOf(first)).toBeTruthy();
     expect(nonceOf(first)).not.toBe(nonceOf(second));
+  });
+
+  it("API answers carry a policy that lets nothing run or frame them", async () => {
+    for (const route of ["/api/health", "/api/v1/me"]) {
+      const response = await fetch(`${server.url}${route}`);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      const csp = directives(response.headers.get("content-security-policy") ?? "");
+      expect(csp.get("default-src")).toEqual(["'none'"]);
+      expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
+    }
   });
 
   it("puts the nonce on every script Next.js renders", async () => {
