@@ -525,6 +525,24 @@ describe("instructor pages", () => {
     await page.getByTestId("roster").getByRole("rowheader", { name: /Grace Hopper/ }).waitFor();
     await screenshot(page, "instructor-roster");
 
+    // Grace's one-time claim link, opened in a browser without a session, sets her password.
+    await page.getByTestId("roster").locator("tbody tr", { hasText: "Grace Hopper" }).getByRole("button", { name: /Claim link/ }).click();
+    const link = await page.getByTestId("claim-link").inputValue();
+    expect(link).toMatch(new RegExp(`^${server.url}/claim\\?token=hcl_`));
+    const anonymous = await browser.newContext();
+    const claim = await anonymous.newPage();
+    await claim.goto(link);
+    await hydrated(claim);
+    await claim.getByLabel("Password").fill("grace's own password");
+    await claim.getByRole("button", { name: "Set my password" }).click();
+    await claim.waitForURL(/\/courses/);
+    await claim.getByRole("heading", { name: "Deep Learning" }).waitFor();
+    await claim.goto(link);
+    await claim.getByText("has been used already").waitFor();
+    await anonymous.close();
+    await page.reload();
+    await hydrated(page);
+
     const row = page.getByTestId("roster").locator("tbody tr", { hasText: "Grace Hopper" });
     await row.getByRole("button", { name: /Remove/ }).click();
     await row.getByRole("button", { name: "Yes, remove" }).click();

@@ -3,9 +3,11 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert, buttonClass, Card, Field, inputClass } from "@/components/ui/form";
+import { useIsClient } from "@/components/use-client";
 import { acceptClaimAction, claimAccountAction } from "./actions";
 
 export function ClaimForm({ token, email, name }: { token: string; email: string; name: string }) {
+  const isClient = useIsClient();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
 
@@ -27,7 +29,7 @@ export function ClaimForm({ token, email, name }: { token: string; email: string
 
   return (
     <Card>
-      <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <form onSubmit={onSubmit} className="space-y-4" noValidate data-ready={isClient ? "true" : undefined}>
         {error && <Alert>{error}</Alert>}
         <Field id="email" label="Email">
           <input id="email" name="email" value={email} readOnly className={`${inputClass} bg-slate-50`} />
@@ -38,7 +40,7 @@ export function ClaimForm({ token, email, name }: { token: string; email: string
         <Field id="password" label="Password" hint="At least 8 characters.">
           <input id="password" name="password" type="password" required minLength={8} autoComplete="new-password" className={inputClass} />
         </Field>
-        <button type="submit" disabled={pending} className={`${buttonClass} w-full`}>
+        <button type="submit" disabled={pending || !isClient} className={`${buttonClass} w-full`}>
           {pending ? "Saving…" : "Set my password"}
         </button>
       </form>

@@ -11,7 +11,9 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   return (
     <div className="mx-auto max-w-md">
       <h1 className="mb-2 text-2xl font-semibold">Create your account</h1>
-      <p className="mb-6 text-sm text-slate-600">Your instructor gives you a join code for the course.</p>
+      <p className="mb-6 text-sm text-slate-600">
+        Your instructor gives you a join code for the course. Got a personal claim link instead? Open it: it sets up the account your instructor made for you.
+      </p>
       <SignUpForm initialJoinCode={code ?? ""} />
     </div>
   );
