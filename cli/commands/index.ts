@@ -9,6 +9,7 @@ import { registerTokenCommands } from "./token";
 import { registerInspectCommand } from "./inspect";
 import { registerScoreCommand } from "./score";
 import { registerBenchCommand } from "./bench";
+import { registerTestSetCommands } from "./test-set";
 
 /** Each CLI area registers its subcommands on the program. One line per area. */
 export const commands: Array<(program: Command) => void> = [
@@ -22,4 +23,5 @@ export const commands: Array<(program: Command) => void> = [
   registerSubmitCommand,
   registerLeaderboardCommand,
   registerTokenCommands,
+  registerTestSetCommands,
 ];

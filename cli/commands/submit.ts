@@ -34,7 +34,7 @@ export function printJson(value: unknown) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function progressReporter(label: string) {
+export function progressReporter(label: string) {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       { format: `${label} [{bar}] {percentage}% | {sentMb}/{totalMb} MB`, stream: process.stderr, hideCursor: true, clearOnComplete: false },

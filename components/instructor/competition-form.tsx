@@ -7,6 +7,9 @@ import { useIsClient } from "@/components/use-client";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { FormActionResult } from "@/web/view/form-action";
 import type { CompetitionFormValues } from "@/web/view/competition-form";
+import { getDatasetSpec, isDatasetName } from "@/datasets/registry";
+import type { TestSetPreview } from "@/lib/competitions/test-sets";
+import { TestSetPreviewView, TestSetUpload } from "./test-set-upload";
 
 export type { CompetitionFormValues };
 
@@ -90,6 +93,14 @@ function displayPath(path: string): string {
   return path;
 }
 
+const parseFraction = (text: string): number | null => (text.trim() === "" ? 0.3 : Number.isFinite(Number(text)) ? Number(text) : null);
+const parseSeed = (text: string): number | null => (text.trim() !== "" && Number.isInteger(Number(text)) ? Number(text) : null);
+/** What a test set must look like for a competition on this dataset (the shape and classes its models have). */
+function expectedFor(datasetId: string) {
+  if (!isDatasetName(datasetId)) return null;
+  const spec = getDatasetSpec(datasetId);
+  return { shape: spec.shape, numClasses: spec.numClasses, title: spec.title };
+}
 
 export function CompetitionForm({
   mode,
@@ -98,6 +109,8 @@ export function CompetitionForm({
   testSets,
   save,
   hasSubmissions = false,
+  courseId,
+  attachedPreview = null,
 }: {
   mode: "create" | "edit";
   initial: CompetitionFormValues;
@@ -105,6 +118,10 @@ export function CompetitionForm({
   testSets: Array<{ id: string; name: string; count: number }>;
   save: (input: Record<string, unknown>, force: boolean) => Promise<SaveResult>;
   hasSubmissions?: boolean;
+  /** The course the competition belongs to: test sets are uploaded into it. */
+  courseId: string;
+  /** The preview of the test set attached now (edit mode). */
+  attachedPreview?: TestSetPreview | null;
 }) {
   const router = useRouter();
   const isClient = useIsClient();
@@ -119,6 +136,23 @@ export function CompetitionForm({
   const [slugTouched, setSlugTouched] = useState(mode === "edit" || initial.slug !== "");
   const [pending, startTransition] = useTransition();
   const summaryRef = useRef<HTMLDivElement>(null);
+  const [sets, setSets] = useState(testSets);
+  const testSetLocked = mode === "edit" && hasSubmissions ? "This competition has submissions, scored on its current hidden test set: the test set can no longer be replaced." : null;
+
+  /** Create: the uploaded set becomes the form's test set (saved with the competition). Edit: attached at once. */
+  async function attachUploaded(preview: TestSetPreview): Promise<string | null> {
+    const entry = { id: preview.testSet.id, name: preview.testSet.name, count: preview.testSet.count };
+    setSets((current) => (current.some((t) => t.id === entry.id) ? current : [...current, entry]));
+    if (mode === "create") {
+      set("testSetId", entry.id);
+      return null;
+    }
+    const result = await save({ testSetId: entry.id }, false);
+    if (!result.ok) return result.error;
+    set("testSetId", entry.id);
+    router.refresh();
+    return null;
+  }
   const zone = isClient ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
 
   function set<K extends keyof CompetitionFormValues>(key: K, value: CompetitionFormValues[K]) {
@@ -292,9 +326,9 @@ export function CompetitionForm({
             <label htmlFor={fieldId("testSetId")} className="block text-sm font-medium">
               Hidden test set
             </label>
-            <select id={fieldId("testSetId")} value={values.testSetId} onChange={(e) => set("testSetId", e.target.value)} className={inputCls("testSetId")} {...described("testSetId")}>
+            <select id={fieldId("testSetId")} value={values.testSetId} onChange={(e) => set("testSetId", e.target.value)} disabled={Boolean(testSetLocked)} className={inputCls("testSetId")} {...described("testSetId")}>
               <option value="">The dataset&apos;s official test set</option>
-              {testSets.map((t) => (
+              {sets.map((t) => (
                 <option key={t.id} value={t.id}>
                   {t.name} ({t.count.toLocaleString("en-US")} images)
                 </option>
@@ -320,8 +354,24 @@ export function CompetitionForm({
           </div>
         </div>
         {mode === "edit" && hasSubmissions && (
-          <p className="text-sm text-amber-900">This competition has submissions: changing the dataset, test set, public fraction or seed changes every score and needs a rescore.</p>
+          <p className="text-sm text-amber-900">This competition has submissions: changing the dataset, public fraction or seed changes every score and needs a rescore.</p>
         )}
+        {attachedPreview && values.testSetId === attachedPreview.testSet.id && (
+          <details className="text-sm">
+            <summary className="cursor-pointer font-medium">The attached test set: {attachedPreview.testSet.name}</summary>
+            <div className="mt-2">
+              <TestSetPreviewView preview={attachedPreview} publicFraction={parseFraction(values.publicFraction)} splitSeed={parseSeed(values.splitSeed)} expected={expectedFor(values.datasetId)} />
+            </div>
+          </details>
+        )}
+        <TestSetUpload
+          courseId={courseId}
+          publicFraction={parseFraction(values.publicFraction)}
+          splitSeed={parseSeed(values.splitSeed)}
+          expected={expectedFor(values.datasetId)}
+          locked={testSetLocked}
+          onAttach={attachUploaded}
+        />
       </fieldset>
 
       <fieldset className="space-y-4">

@@ -3,6 +3,7 @@ import { Prisma, type Competition, type PrismaClient } from "../db";
 import { recordAudit, toAuditJson } from "../audit/record";
 import { requireCourseInstructor } from "./permissions";
 import { parseCompetitionInput, type CompetitionInput, type CompetitionSettings } from "./schema";
+import { countSubmissions, testSetLockedError, testSetMismatch } from "./test-sets";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
@@ -57,12 +58,14 @@ export function competitionToInput(competition: Competition): CompetitionInput {
   };
 }
 
-async function checkTestSet(tx: Tx, testSetId: string | null, courseId: string): Promise<void> {
+async function checkTestSet(tx: Tx, testSetId: string | null, courseId: string, datasetId: string): Promise<void> {
   if (!testSetId) return;
-  const testSet = await tx.testSet.findUnique({ where: { id: testSetId }, select: { courseId: true } });
+  const testSet = await tx.testSet.findUnique({ where: { id: testSetId }, select: { courseId: true, shape: true, classNames: true } });
   if (!testSet || testSet.courseId !== courseId) {
-    throw new AppError("BAD_REQUEST", "That test set is not one of this course's test sets. Upload it on the course's test sets page first, or leave the test set empty to use the dataset's official test set.");
+    throw new AppError("BAD_REQUEST", "That test set is not one of this course's test sets. Upload it with the form's test-set upload first, or leave the test set empty to use the dataset's official test set.", { field: "testSetId" });
   }
+  const mismatch = testSetMismatch(testSet, datasetId);
+  if (mismatch) throw new AppError("BAD_REQUEST", mismatch, { field: "testSetId" });
 }
 
 async function slugConflict(tx: Tx, slug: string): Promise<AppError> {
@@ -80,7 +83,7 @@ function isUniqueViolation(error: unknown): boolean {
 export async function createCompetition(prisma: PrismaClient, actorId: string, courseId: string, input: CompetitionInput): Promise<Competition> {
   await requireCourseInstructor(prisma, actorId, courseId, "create competitions");
   const settings = parseCompetitionInput(input);
-  await checkTestSet(prisma, settings.testSetId, courseId);
+  await checkTestSet(prisma, settings.testSetId, courseId, settings.datasetId);
   if (await prisma.competition.findUnique({ where: { slug: settings.slug }, select: { id: true } })) throw await slugConflict(prisma, settings.slug);
   try {
     return await prisma.$transaction(async (tx) => {
@@ -159,7 +162,12 @@ export async function updateCompetition(
   const changedFields = (Object.keys(next) as Array<keyof typeof next>).filter((field) => comparable(next[field]) !== comparable(before[field]));
   if (changedFields.length === 0) return { competition: current, changedFields: [], needsRescore: false };
 
-  if (changedFields.includes("testSetId")) await checkTestSet(prisma, settings.testSetId, current.courseId);
+  if (changedFields.includes("testSetId") || (changedFields.includes("datasetId") && settings.testSetId)) await checkTestSet(prisma, settings.testSetId, current.courseId, settings.datasetId);
+  // The hidden test set is fixed at the first submission: no force overrides that.
+  if (changedFields.includes("testSetId")) {
+    const submissions = await countSubmissions(prisma, competitionId);
+    if (submissions > 0) throw testSetLockedError(submissions);
+  }
   if (changedFields.includes("slug") && (await prisma.competition.findFirst({ where: { slug: settings.slug, id: { not: current.id } }, select: { id: true } }))) {
     throw await slugConflict(prisma, settings.slug);
   }

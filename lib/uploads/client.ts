@@ -101,13 +101,13 @@ function connectionError(url: URL, error: Error): ApiClientError {
 }
 
 /**
- * POSTs a multipart body, streaming the files, calling onProgress(sent, total) as bytes go out.
+ * POSTs (or PUTs) a multipart body, streaming the files, calling onProgress(sent, total) as bytes go out.
  * A response that arrives before the body is done (a 413 or 401 answered early) stops the upload
  * and is returned like any other.
  */
 export async function uploadMultipart(
   target: string,
-  options: { token: string; parts: FormPart[]; onProgress?: (sent: number, total: number) => void },
+  options: { token: string; parts: FormPart[]; onProgress?: (sent: number, total: number) => void; method?: "POST" | "PUT" },
 ): Promise<ApiResponse> {
   const url = new URL(target);
   const body = await prepareMultipart(options.parts);
@@ -116,7 +116,7 @@ export async function uploadMultipart(
     let answered = false;
     let sent = 0;
     const request = lib.request(url, {
-      method: "POST",
+      method: options.method ?? "POST",
       headers: {
         Authorization: `Bearer ${options.token}`,
         Accept: "application/json",

@@ -36,6 +36,8 @@ export interface MultipartOptions {
   fieldNames: readonly string[];
   /** The part name file parts must use. */
   fileField: string;
+  /** What to do about an upload over a limit (default: advice for model uploads). */
+  tooLargeAdvice?: string;
 }
 
 /** Part headers and boundaries, on top of the files' own bytes. */
@@ -80,7 +82,7 @@ export function parseMultipart(source: UploadSource, options: MultipartOptions):
   const tooLarge = (what: string) =>
     new AppError(
       "PAYLOAD_TOO_LARGE",
-      `${what} Upload a smaller model (fewer parameters, or saved without the optimizer state), or ask your instructor whether the limit can be raised.`,
+      `${what} ${options.tooLargeAdvice ?? "Upload a smaller model (fewer parameters, or saved without the optimizer state), or ask your instructor whether the limit can be raised."}`,
       { maxTotalBytes: limits.maxTotalBytes, maxFileBytes: limits.maxFileBytes, maxFiles: limits.maxFiles },
     );
   const totalMessage = `The upload is over the ${formatMegabytes(limits.maxTotalBytes)} limit for all files together.`;

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CompetitionForm } from "@/components/instructor/competition-form";
 import { Card } from "@/components/ui/form";
+import { loadTestSetPreview } from "@/lib/competitions/test-sets";
 import { db } from "@/lib/db";
 import { loadCompetitionAsInstructor } from "@/web/view/competition";
 import { datasetChoices, formValuesFromCompetition } from "@/web/view/competition-form";
@@ -11,9 +12,10 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function ManagePage({ params }: { params: Promise<{ slug: string }> }) {
   const { competition } = await loadCompetitionAsInstructor((await params).slug);
-  const [testSets, submissions] = await Promise.all([
+  const [testSets, submissions, attachedPreview] = await Promise.all([
     db().testSet.findMany({ where: { courseId: competition.courseId }, select: { id: true, name: true, count: true }, orderBy: { createdAt: "asc" } }),
     db().submission.count({ where: { competitionId: competition.id, status: { not: "CANCELLED" } } }),
+    competition.testSetId ? loadTestSetPreview(db(), competition.testSetId, competition) : null,
   ]);
   return (
     <Card>
@@ -29,6 +31,8 @@ export default async function ManagePage({ params }: { params: Promise<{ slug: s
         datasets={datasetChoices()}
         testSets={testSets}
         hasSubmissions={submissions > 0}
+        courseId={competition.courseId}
+        attachedPreview={attachedPreview}
         save={updateCompetitionAction.bind(null, competition.id)}
       />
     </Card>

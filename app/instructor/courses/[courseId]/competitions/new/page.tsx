@@ -28,7 +28,7 @@ export default async function NewCompetitionPage({ params }: { params: Promise<{
         <h1 className="text-2xl font-semibold">New competition</h1>
       </div>
       <Card>
-        <CompetitionForm mode="create" initial={defaultFormValues()} datasets={datasetChoices()} testSets={course.testSets} save={createCompetitionAction.bind(null, course.id)} />
+        <CompetitionForm mode="create" initial={defaultFormValues()} datasets={datasetChoices()} testSets={course.testSets} courseId={course.id} save={createCompetitionAction.bind(null, course.id)} />
       </Card>
     </div>
   );
