@@ -153,6 +153,7 @@ export async function claimAccount(prisma: PrismaClient, token: unknown, input: 
       data: { passwordHash, name: name.data, sessionVersion: { increment: 1 } },
     });
     if (count !== 1) throw new AppError("BAD_REQUEST", "This account has a password already. Sign in with it.");
+    await recordAudit(tx, { actorId: found.row.userId, courseId: found.row.courseId, action: "roster.claim", targetType: "User", targetId: found.row.userId, details: { claimTokenId: found.row.id } });
   });
   return { email: found.row.user.email };
 }
@@ -177,6 +178,7 @@ export async function acceptClaim(prisma: PrismaClient, token: unknown, userId: 
       update: pending ? roster : {},
     });
     if (pending) await tx.pendingEnrollment.delete({ where: { id: pending.id } });
+    await recordAudit(tx, { actorId: userId, courseId: row.courseId, action: "roster.accept", targetType: "User", targetId: userId, details: { claimTokenId: row.id, pending: Boolean(pending) } });
   });
   return { courseId: row.courseId, courseName: row.course.name };
 }

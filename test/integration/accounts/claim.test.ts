@@ -46,6 +46,7 @@ describe("claim links for students on a class list", () => {
 
     expect(await claimAccount(prisma, token, { name: "Rosa R.", password: "rosa's own password" })).toEqual({ email: "rosa@example.edu" });
     expect(await authenticate(prisma, { email: "rosa@example.edu", password: "rosa's own password" }, 10)).toMatchObject({ name: "Rosa R." });
+    expect(await prisma.auditLog.count({ where: { action: "roster.claim", courseId: courseA.id } })).toBe(1);
     // Single use.
     expect((await inspectClaim(prisma, token)).status).toBe("used");
     await expect(claimAccount(prisma, token, { name: "Mallory", password: "taking it over" })).rejects.toThrow(/used already/);
@@ -94,6 +95,7 @@ describe("claim links for students on a class list", () => {
     expect(await prisma.enrollment.findUniqueOrThrow({ where: { userId_courseId: { userId: attacker.id, courseId: courseA.id } } })).toMatchObject({ rosterName: "Victor Victim", studentNumber: "S-9" });
     expect(await prisma.pendingEnrollment.count({ where: { userId: attacker.id } })).toBe(0);
     await expect(acceptClaim(prisma, tokenOf(link.path), attacker.id)).rejects.toThrow(/used already/);
+    expect(await prisma.auditLog.count({ where: { action: "roster.accept", targetId: attacker.id, courseId: courseA.id } })).toBe(1);
   });
 });
 
