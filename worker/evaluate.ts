@@ -5,9 +5,10 @@ import type { Job, Prisma, PrismaClient } from "../lib/db";
 import { evaluateSubmissionPayload } from "../lib/queue/jobs";
 import { retryJobLater, settleJob } from "../lib/queue/queue";
 import { getBlob } from "../lib/storage/blobs";
-import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/schema";
 import { scrubPaths } from "../lib/scrub-paths";
-import { summarizeCurves } from "../lib/submissions/curves";
+import { evaluationResultSchema, reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
+import { preprocessingSchema } from "../lib/models/preprocessing";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
 import { runInChild } from "./supervise";
 
@@ -25,12 +26,8 @@ function safeName(name: string): string {
   return base && base !== "." && base !== ".." ? base : "file";
 }
 
-function asJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-}
-
 /** Runs one evaluate-submission job: train if it is a definition, then score on both splits. */
-export async function evaluateSubmission(job: Job, context: EvaluateContext): Promise<void> {
+export async function runEvaluationJob(job: Job, context: EvaluateContext): Promise<void> {
   const { prisma, workerId, log } = context;
   const parsed = evaluateSubmissionPayload.safeParse(job.payload);
   if (!parsed.success) {
@@ -72,7 +69,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
       kind: submission.kind,
       filesDir,
       files: submission.files.map((file) => ({ name: safeName(file.name), role: file.role })),
-      preprocessing: submission.preprocessing,
+      preprocessing: preprocessingSchema.nullable().catch(null).parse(submission.preprocessing ?? null),
       trainingSettings: submission.trainingSettings,
       dataset: { id: competition.datasetId, dataDir: process.env.HOLDOUT_DATA_DIR },
       customTestSet,
@@ -94,7 +91,7 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
           break;
         case "epoch": {
           epochs.push(message.record);
-          const curves = asJson(summarizeCurves("training", epochs));
+          const curves = reportColumn("curves", summarizeCurves("training", epochs));
           await prisma.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, curves }, update: { curves } });
           await updateSubmission({
             progress: { phase: "TRAINING", epoch: message.record.epoch, totalEpochs: message.totalEpochs, fraction: message.record.epoch / message.totalEpochs, etaSeconds: message.etaSeconds },
@@ -102,20 +99,11 @@ export async function evaluateSubmission(job: Job, context: EvaluateContext): Pr
           break;
         }
         case "result": {
-          const { result } = message;
+          // Parsed on arrival (IPC carries JSON: a NaN loss arrives as null) and per column on write.
+          const result = evaluationResultSchema.parse(message.result);
           settled = await retryWhileDatabaseDown(() => prisma.$transaction(async (tx) => {
             if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
-            const report = {
-              backend: result.backend,
-              examplesPerSecond: result.examplesPerSecond,
-              metrics: asJson(result.public),
-              privateMetrics: asJson(result.private),
-              curves: result.curves ? asJson(result.curves) : undefined,
-              summary: asJson(result.summary),
-              confusion: asJson(result.public.confusion),
-              misclassified: asJson(result.misclassified),
-              splitInfo: asJson({ ...(result.splitInfo as object), classNames: result.classNames, warnings: result.warnings }),
-            };
+            const report = { backend: result.backend, examplesPerSecond: result.examplesPerSecond, ...reportColumnsOf(result) };
             await tx.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...report }, update: report });
             const score = { metric: "accuracy", publicScore: result.public.accuracy, privateScore: result.private.accuracy, publicLoss: finiteOrNull(result.public.loss), privateLoss: finiteOrNull(result.private.loss) };
             await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...score }, update: score });

@@ -3,7 +3,7 @@ import os from "node:os";
 import type { Job, PrismaClient } from "../lib/db";
 import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "../lib/queue/queue";
 import { JOB_TYPES } from "../lib/queue/jobs";
-import { evaluateSubmission, type EvaluateContext } from "./evaluate";
+import { runEvaluationJob, type EvaluateContext } from "./evaluate";
 
 export interface WorkerOptions {
   prisma: PrismaClient;
@@ -68,7 +68,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
 
   async function runJob(job: Job) {
     try {
-      if (job.type === JOB_TYPES.evaluateSubmission) await evaluateSubmission(job, context);
+      if (job.type === JOB_TYPES.evaluateSubmission) await runEvaluationJob(job, context);
       else {
         await prisma.job.update({ where: { id: job.id }, data: { status: "FAILED", lastError: `unknown job type ${job.type}`, finishedAt: new Date() } });
       }

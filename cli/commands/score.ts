@@ -1,11 +1,13 @@
 /**
  * `holdout score --dataset NAME FILES...`: scores a model on the dataset's full official test
- * set, through the same code path as the worker, and prints one JSON object on stdout.
+ * set with the production scorer (lib/evaluation, what the worker's child runs), and prints one
+ * JSON object on stdout: the whole test set's metrics.
  * Problems go to stderr with a non-zero exit status.
  */
 import type { Command } from "commander";
 import { initEngine } from "@/lib/engine/backend";
-import { evaluateSubmission, formatProblem, isSubmissionError, loadSubmissionModel, readModelFiles } from "@/lib/models";
+import { evaluateSubmission } from "@/lib/evaluation";
+import { formatProblem, isSubmissionError, readModelFiles } from "@/lib/models";
 
 interface ScoreOptions {
   dataset: string;
@@ -27,40 +29,45 @@ export function registerScoreCommand(program: Command): void {
       // Logs go to stderr: stdout carries only the result.
       await initEngine({ log: (line) => console.error(line) });
       const files = readModelFiles(paths);
-      let loaded;
+      const { loadDataset } = await import("@/datasets");
+      const test = await loadDataset(opts.dataset, "test", { dataDir: opts.dataDir });
+      let result;
       try {
-        loaded = await loadSubmissionModel(files, { dataset: opts.dataset, preprocessing: opts.preprocess });
+        // The production scorer (the worker's child runs the same function), on the whole test set.
+        result = await evaluateSubmission({
+          kind: "WEIGHTS",
+          files,
+          preprocessing: opts.preprocess,
+          test,
+          datasetName: opts.dataset,
+          split: { seed: 0, publicFraction: 0.5 },
+          batchSize: Number(opts.batchSize) || 256,
+        });
       } catch (error) {
         if (!isSubmissionError(error)) throw error;
         for (const problem of error.problems) console.error(`error [${problem.code}] ${formatProblem(problem)}`);
         process.exitCode = 2;
         return;
       }
-      try {
-        for (const warning of loaded.warnings) console.error(`warning [${warning.code}] ${formatProblem(warning)}`);
-        const { loadDataset } = await import("@/datasets");
-        const data = await loadDataset(opts.dataset, "test", { dataDir: opts.dataDir });
-        const result = await evaluateSubmission(loaded, data, { batchSize: Number(opts.batchSize) || 256 });
-        console.log(
-          JSON.stringify({
-            dataset: opts.dataset,
-            format: loaded.formatLabel,
-            preprocessing: result.preprocessing,
-            outputKind: result.outputKind,
-            accuracy: result.accuracy,
-            loss: result.loss,
-            examples: result.examples,
-            confusion: result.confusion,
-            perClassAccuracy: result.perClassAccuracy,
-            precision: result.precision,
-            recall: result.recall,
-            ece: result.ece,
-            examplesPerSecond: result.examplesPerSecond,
-            backend: result.backend,
-          }),
-        );
-      } finally {
-        loaded.dispose();
-      }
+      for (const warning of result.warnings) console.error(`warning ${warning}`);
+      const overall = result.overall;
+      console.log(
+        JSON.stringify({
+          dataset: opts.dataset,
+          format: result.format,
+          preprocessing: result.splitInfo.preprocessing,
+          outputKind: result.outputKind,
+          accuracy: overall.accuracy,
+          loss: overall.loss,
+          examples: overall.examples,
+          confusion: overall.confusion,
+          perClassAccuracy: overall.perClass.map((c) => c.accuracy),
+          precision: overall.perClass.map((c) => c.precision),
+          recall: overall.perClass.map((c) => c.recall),
+          ece: overall.ece,
+          examplesPerSecond: result.examplesPerSecond,
+          backend: result.backend,
+        }),
+      );
     });
 }

@@ -1,4 +1,4 @@
-import type { MisclassifiedExample } from "@/lib/submissions/evaluation";
+import type { MisclassifiedExample } from "@/lib/evaluation/schemas";
 
 /** Where the API serves the n-th misclassified public-split image of a submission. */
 export function misclassifiedImageUrl(submissionId: string, n: number): string {

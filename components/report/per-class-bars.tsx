@@ -1,4 +1,4 @@
-import type { PerClassMetrics } from "@/lib/submissions/evaluation";
+import type { PerClassMetrics } from "@/lib/evaluation/schemas";
 
 /** Per-class accuracy as horizontal bars (a table underneath, so it reads well without sight too). */
 export function PerClassBars({ perClass }: { perClass: PerClassMetrics[] }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import type { EpochRecord } from "@/lib/submissions/evaluation";
+import type { EpochRecord } from "@/lib/evaluation/schemas";
 
 const TRAIN = "#4338ca"; // indigo-700
 const VALIDATION = "#c2410c"; // orange-700

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { TrainingCurves } from "@/components/report/training-curves";
 import { StatusBadge } from "@/components/ui/badge";
-import type { EpochRecord } from "@/lib/submissions/evaluation";
+import type { EpochRecord } from "@/lib/evaluation/schemas";
 import { formatDuration } from "@/web/view/format";
 
 export interface LiveState {

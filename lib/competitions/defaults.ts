@@ -10,22 +10,5 @@ export const BUILT_IN_DATASETS = {
 } as const;
 export type BuiltInDatasetId = keyof typeof BUILT_IN_DATASETS;
 
-export type TrainingBudget = typeof DEFAULT_TRAINING_BUDGET & {
-  /** Train on an evenly spread subset of the training split (CPU-only servers). */
-  maxTrainExamples?: number;
-};
-export type ResourceLimits = typeof DEFAULT_RESOURCE_LIMITS;
-
-function jsonObject(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** A competition's training budget: what it stores, over the defaults (stored {} = all defaults). */
-export function trainingBudgetOf(competition: { trainingBudget: unknown }): TrainingBudget {
-  return { ...DEFAULT_TRAINING_BUDGET, ...jsonObject(competition.trainingBudget) } as TrainingBudget;
-}
-
-/** A competition's resource limits: what it stores, over the defaults. */
-export function resourceLimitsOf(competition: { resourceLimits: unknown }): ResourceLimits {
-  return { ...DEFAULT_RESOURCE_LIMITS, ...jsonObject(competition.resourceLimits) } as ResourceLimits;
-}
+// TrainingBudget, ResourceLimits and the functions that read a competition's stored values over
+// these defaults live with their schemas in ./schema.ts.

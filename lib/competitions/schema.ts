@@ -45,9 +45,13 @@ export const trainingBudgetSchema = z.object(
     maxEpochs: intField("The training budget's maximum epochs", 1, 1000).default(DEFAULT_TRAINING_BUDGET.maxEpochs),
     maxSeconds: intField("The training budget's maximum seconds", 10, 7 * 24 * 3600).default(DEFAULT_TRAINING_BUDGET.maxSeconds),
     maxParams: intField("The training budget's maximum parameters", 1, 1_000_000_000).default(DEFAULT_TRAINING_BUDGET.maxParams),
+    /** Train on an evenly spread subset of the training split (CPU-only servers); absent = all of it. */
+    maxTrainExamples: intField("The training budget's maximum training examples", 1, 10_000_000).optional(),
   },
-  { error: "The training budget is { maxEpochs, maxSeconds, maxParams }." },
+  { error: "The training budget is { maxEpochs, maxSeconds, maxParams, maxTrainExamples? }." },
 );
+/** A competition's training budget (the one definition: the worker, the engine and the forms use it). */
+export type TrainingBudget = z.output<typeof trainingBudgetSchema>;
 
 export const resourceLimitsSchema = z.object(
   {
@@ -59,6 +63,32 @@ export const resourceLimitsSchema = z.object(
   },
   { error: "The resource limits are { maxUploadBytes, maxParams, maxFlops, memoryMb, timeoutSeconds }." },
 );
+export type ResourceLimits = z.output<typeof resourceLimitsSchema>;
+
+function jsonObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * A competition's training budget: what it stores, over the defaults (stored {} = all defaults).
+ * Stored numbers are taken as they are (the form's bounds apply when an instructor edits them;
+ * operators and tests may set tighter ones directly); anything that is not a number is ignored.
+ */
+export function trainingBudgetOf(competition: { trainingBudget: unknown }): TrainingBudget {
+  return overDefaults(trainingBudgetSchema, jsonObject(competition.trainingBudget));
+}
+
+/** A competition's resource limits: what it stores, over the defaults, read like the budget. */
+export function resourceLimitsOf(competition: { resourceLimits: unknown }): ResourceLimits {
+  return overDefaults(resourceLimitsSchema, jsonObject(competition.resourceLimits));
+}
+
+function overDefaults<T extends z.ZodObject>(schema: T, stored: Record<string, unknown>): z.output<T> {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  const known = Object.keys(schema.shape);
+  const numbers = Object.fromEntries(known.filter((key) => typeof stored[key] === "number" && Number.isFinite(stored[key])).map((key) => [key, stored[key]]));
+  return { ...defaults, ...numbers } as z.output<T>;
+}
 
 const kindSchema = z.preprocess(
   (value) => (typeof value === "string" ? value.trim().toUpperCase() : value),

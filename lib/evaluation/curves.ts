@@ -1,5 +1,5 @@
 import { analyzeCurves } from "../training/overtraining";
-import type { CurveSummary, EpochRecord } from "./evaluation";
+import type { CurveSummary, EpochRecord } from "./schemas";
 
 /** Best epoch, onset of overtraining and generalization gap, for curves recorded or uploaded. */
 export function summarizeCurves(source: CurveSummary["source"], epochs: EpochRecord[], extra: Pick<CurveSummary, "stoppedEarly" | "stopReason"> = {}): CurveSummary {

@@ -1,17 +1,12 @@
 /**
  * Public API of lib/models: reading every model format students submit, validating it,
- * describing it, and running it. Used by the web app (validation on upload), the worker
- * (scoring) and the CLI (`holdout inspect`, `holdout score`), all through the same code path.
+ * describing it, and running it. Used by the web app (validation on upload), the scorer
+ * (lib/evaluation) and the CLI (`holdout inspect`).
  */
-import type { LoadedSubmission } from "./load";
-import type { ModelSummary } from "./summary";
-
 export { loadSubmissionModel } from "./load";
 export type { LoadedSubmission, LoadSubmissionOptions, OutputKind } from "./load";
 export { validateSubmission } from "./validate";
 export type { ValidationResult } from "./validate";
-export { evaluateSubmission } from "./evaluate";
-export type { EvaluationResult, LabelledImages } from "./evaluate";
 export { predictImages, toProbabilities } from "./predict";
 export type { Predictions, PredictOptions } from "./predict";
 export { renderSummary, formatFlops } from "./summary";
@@ -35,9 +30,4 @@ export { writeKerasArchive, writeKerasH5, writeTfjsLayersModel } from "./writers
 export type { WrittenFile } from "./writers";
 export { calibrateEngine, checkScoringCost, estimatedScoringSeconds, layersModelCost, scoringBatchSize } from "./cost";
 export type { EngineRates, ModelCost, ScoringBudget } from "./cost";
-
-/** The summary of a loaded submission (Keras model.summary() as data; see renderSummary). */
-export function summarizeModel(loaded: Pick<LoadedSubmission, "summary">): ModelSummary {
-  return loaded.summary;
-}
 

@@ -6,41 +6,47 @@
  * batch-norm scale+shift, pooling windows and merges count once per element; activation
  * functions, reshapes and dropout are free.
  */
+import { z } from "zod";
 import type { Shape } from "./keras/config";
 import { formatShape, type ModelAnalysis } from "./keras/model";
 import type { GraphAnalysis } from "./graph-model";
 import { formatCount } from "./errors";
 
-export interface SummaryLayer {
-  name: string;
-  type: string;
+/** One row of the summary; the schema is what a stored report's summary column is parsed with. */
+export const summaryLayerSchema = z.object({
+  name: z.string(),
+  type: z.string(),
   /** Keras style, e.g. "(None, 26, 26, 32)". */
-  outputShape: string;
-  params: number;
+  outputShape: z.string(),
+  params: z.number().int().nonnegative(),
   /** 0 for the top model's layers, 1 inside a nested model, ... */
-  depth: number;
+  depth: z.number().int().nonnegative(),
   /** Functional models: names of the layers feeding this one. */
-  connectedTo?: string[];
-}
+  connectedTo: z.array(z.string()).optional(),
+});
+export type SummaryLayer = z.output<typeof summaryLayerSchema>;
 
-export interface ModelSummary {
-  name: string;
-  format: string;
-  kind: "sequential" | "functional" | "graph";
+const shapeSchema = z.array(z.number().int().nullable());
+
+export const modelSummarySchema = z.object({
+  name: z.string(),
+  format: z.string(),
+  kind: z.enum(["sequential", "functional", "graph"]),
   /** Without the batch dimension. */
-  inputShape: Shape;
-  outputShape: Shape;
-  layers: SummaryLayer[];
-  totalParams: number;
-  trainableParams: number;
-  nonTrainableParams: number;
+  inputShape: shapeSchema,
+  outputShape: shapeSchema,
+  layers: z.array(summaryLayerSchema),
+  totalParams: z.number().int().nonnegative(),
+  trainableParams: z.number().int().nonnegative(),
+  nonTrainableParams: z.number().int().nonnegative(),
   /** Estimated FLOPs per example; null when it could not be estimated. */
-  flopsPerExample: number | null;
+  flopsPerExample: z.number().nullable(),
   /** What the model outputs: probabilities (softmax), logits, or other scores. */
-  output: "probabilities" | "logits" | "scores";
+  output: z.enum(["probabilities", "logits", "scores"]),
   /** Graph models: count of each TensorFlow op. */
-  ops?: Record<string, number>;
-}
+  ops: z.record(z.string(), z.number()).optional(),
+});
+export type ModelSummary = z.output<typeof modelSummarySchema> & { inputShape: Shape; outputShape: Shape };
 
 export function summarizeLayersAnalysis(analysis: ModelAnalysis, format: string, output: ModelSummary["output"]): ModelSummary {
   return {

@@ -1,5 +1,8 @@
+import type { TrainingBudget } from "../competitions/schema";
 import type { EngineRates } from "../models/cost";
-import type { EpochRecord, EvaluationResult } from "../submissions/evaluation";
+import type { Preprocessing } from "../models/preprocessing";
+import type { EvaluationProgress } from "../evaluation/types";
+import type { EpochRecord, EvaluationResult } from "../evaluation/schemas";
 
 export type { EngineRates, EpochRecord, EvaluationResult };
 
@@ -14,14 +17,15 @@ export interface EvaluationTask {
   /** Directory holding the submission's files under their uploaded names. */
   filesDir: string;
   files: Array<{ name: string; role: string }>;
-  preprocessing: unknown;
+  /** As the upload check resolved it (null: the model's default). */
+  preprocessing: Preprocessing | null;
   trainingSettings: unknown;
   dataset: { id: string; dataDir?: string };
   /** An instructor's own test set, as files in filesDir's sibling directory. */
   customTestSet?: { dir: string; files: string[] };
   split: { seed: number; publicFraction: number };
-  /** maxTrainExamples: train on an evenly spread subset (CPU-only servers, tests). */
-  budget: { maxEpochs: number; maxSeconds: number; maxParams: number; maxTrainExamples?: number };
+  /** The competition's budget; maxTrainExamples: train on an evenly spread subset (CPU-only servers, tests). */
+  budget: TrainingBudget;
   /** timeoutSeconds and memoryMb: the scoring limits (checked against the model's cost before it runs). */
   limits: { maxParams: number; maxFlops: number; timeoutSeconds: number; memoryMb: number };
   backend: "auto" | "tensorflow" | "wasm" | "cpu";
@@ -56,8 +60,8 @@ export type CheckVerdict =
 export type ChildMessage =
   /** A spare child has loaded its code and engine and waits for a task. */
   | { type: "ready" }
-  | { type: "phase"; phase: "VALIDATING" | "TRAINING" | "SCORING"; message?: string }
-  | { type: "epoch"; record: EpochRecord; totalEpochs: number; etaSeconds: number | null }
+  /** The scorer's progress: { type: "phase" } and { type: "epoch" } (lib/evaluation/types.ts). */
+  | EvaluationProgress
   | { type: "result"; result: EvaluationResult }
   | { type: "check-result"; verdict: CheckVerdict; rates: EngineRates }
   /** Test builds only (NODE_ENV=test): what reading each path did. */

@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import type { Competition, TestSet } from "../db";
-import { resourceLimitsOf, trainingBudgetOf } from "../competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "../competitions/schema";
 import { getDatasetSpec } from "../../datasets/registry";
 import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "../models";
 import type { Preprocessing } from "./schemas";

@@ -1,4 +1,4 @@
-import type { EpochRecord } from "./evaluation";
+import type { EpochRecord } from "../evaluation/schemas";
 
 /**
  * A student's own training history, uploaded beside a trained model: Keras's `history.history`
@@ -8,7 +8,7 @@ export class HistoryFormatError extends Error {}
 
 const MAX_EPOCHS = 10_000;
 
-const ALIASES: Record<keyof Omit<EpochRecord, "epoch" | "seconds">, string[]> = {
+const ALIASES: Record<keyof Omit<EpochRecord, "epoch" | "seconds" | "partial">, string[]> = {
   loss: ["loss"],
   accuracy: ["accuracy", "acc", "sparse_categorical_accuracy", "categorical_accuracy"],
   valLoss: ["val_loss"],

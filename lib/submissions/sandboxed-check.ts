@@ -4,7 +4,7 @@
  * here parses a model: this module must not import lib/models.
  */
 import type { Competition, TestSet } from "../db";
-import { resourceLimitsOf } from "../competitions/defaults";
+import { resourceLimitsOf } from "../competitions/schema";
 import { AppError } from "../errors";
 import { checkPool, SandboxPlatformError } from "../sandbox/check-pool";
 import { SandboxUnavailableError } from "../sandbox/spawn";

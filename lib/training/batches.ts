@@ -3,7 +3,7 @@
  * 60k MNIST images as float would be 188 MB, CIFAR's 50k 614 MB.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Preprocess } from "./types";
+import type { Preprocessing } from "../models/preprocessing";
 
 export interface Batch {
   x: tf.Tensor4D;
@@ -11,8 +11,13 @@ export interface Batch {
   y: tf.Tensor2D;
 }
 
-/** Per-channel (scale, offset) so that value = pixel * scale + offset. */
-export function preprocessCoefficients(preprocess: Preprocess, channels: number): { scale: Float32Array; offset: Float32Array } {
+/**
+ * Per-channel (scale, offset) so that value = pixel * scale + offset. The preprocessing is the
+ * submission's own (lib/models/preprocessing.ts: mean and std on the 0..1 scale); this is the one
+ * place it becomes coefficients on raw 0..255 pixels, matching pixelLookupTables exactly:
+ * (pixel / 255 - mean) / std = pixel * (1 / (255 std)) - mean / std.
+ */
+export function preprocessCoefficients(preprocess: Preprocessing, channels: number): { scale: Float32Array; offset: Float32Array } {
   const scale = new Float32Array(channels);
   const offset = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
@@ -23,15 +28,14 @@ export function preprocessCoefficients(preprocess: Preprocess, channels: number)
     } else {
       const mean = pick(preprocess.mean, c, channels, "mean");
       const std = pick(preprocess.std, c, channels, "std");
-      scale[c] = 1 / std;
+      scale[c] = 1 / (255 * std);
       offset[c] = -mean / std;
     }
   }
   return { scale, offset };
 }
 
-function pick(value: number | number[], channel: number, channels: number, name: string): number {
-  if (typeof value === "number") return value;
+function pick(value: number[], channel: number, channels: number, name: string): number {
   if (value.length === 1) return value[0];
   if (value.length !== channels) throw new Error(`preprocess ${name} has ${value.length} values for ${channels} channels`);
   return value[channel];

@@ -4,22 +4,9 @@
  */
 import { z } from "zod";
 import type { CurveAnalysis } from "./overtraining";
-
-export const preprocessSchema = z.union([
-  z.literal("1/255"),
-  z.literal("raw"),
-  // One value for all channels, or one per channel; applied to raw 0..255 pixels.
-  z.object({ mean: z.union([z.number(), z.array(z.number()).min(1)]), std: z.union([z.number().positive(), z.array(z.number().positive()).min(1)]) }),
-]);
-
-export const augmentationSchema = z.object({
-  horizontalFlip: z.boolean().optional(),
-  /** Maximum rotation either way, in degrees. */
-  rotationDegrees: z.number().min(0).max(180).optional(),
-  /** Maximum shift either way, as a fraction of the width / height (Keras' width_shift_range). */
-  widthShift: z.number().min(0).max(1).optional(),
-  heightShift: z.number().min(0).max(1).optional(),
-});
+import { augmentationSchema } from "../models/training-settings";
+import { preprocessingSchema } from "../models/preprocessing";
+import type { TrainingBudget as CompetitionBudget } from "../competitions/schema";
 
 export const trainingSettingsSchema = z.object({
   optimizer: z.enum(["adam", "sgd", "rmsprop"]),
@@ -27,20 +14,17 @@ export const trainingSettingsSchema = z.object({
   batchSize: z.number().int().positive(),
   epochs: z.number().int().positive(),
   earlyStopping: z.object({ patience: z.number().int().min(0), restoreBestWeights: z.boolean() }).optional(),
-  augmentation: augmentationSchema.optional(),
-  preprocess: preprocessSchema,
+  /** The student-facing augmentation settings (one schema: lib/models/training-settings.ts). */
+  augmentation: augmentationSchema.partial().optional(),
+  /** The submission's preprocessing (0..1 scale, lib/models/preprocessing.ts). */
+  preprocess: preprocessingSchema,
   seed: z.number().int(),
 });
 
-export const trainingBudgetSchema = z.object({
-  maxEpochs: z.number().int().positive(),
-  maxSeconds: z.number().positive(),
-});
-
-export type Preprocess = z.infer<typeof preprocessSchema>;
-export type Augmentation = z.infer<typeof augmentationSchema>;
+export type Augmentation = NonNullable<TrainingSettings["augmentation"]>;
 export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;
-export type TrainingBudget = z.infer<typeof trainingBudgetSchema>;
+/** What a training run is held to; the competition's budget (lib/competitions/budget.ts) fits it. */
+export type TrainingBudget = Pick<CompetitionBudget, "maxEpochs" | "maxSeconds">;
 
 /** Images are uint8 NHWC (channel last), labels are class indices. */
 export interface TrainingData {

@@ -1,5 +1,6 @@
 import type { Competition } from "@/lib/db";
-import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, resourceLimitsOf, trainingBudgetOf, type BuiltInDatasetId } from "@/lib/competitions/defaults";
+import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, type BuiltInDatasetId } from "@/lib/competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { jsonRecord } from "./competition";
 
 /** The competition form's fields as the browser edits them (strings, as inputs hold them). */

@@ -1,9 +1,9 @@
 /**
- * Reads the JSON columns of a Report (written by the worker, see lib/submissions/evaluation.ts
+ * Reads the JSON columns of a Report (written by the worker, see lib/evaluation/schemas.ts
  * and lib/models/summary.ts) into typed values for the pages. Anything malformed (an older report,
  * a partial one while training) becomes null or is skipped, so a page never crashes on it.
  */
-import type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics } from "@/lib/submissions/evaluation";
+import type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics } from "@/lib/evaluation/schemas";
 import type { ModelSummary, SummaryLayer } from "@/lib/models/summary";
 
 export type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics, ModelSummary, SummaryLayer };

@@ -3,7 +3,7 @@ import { loadDataset } from "../../../datasets";
 import { createTestSet } from "../../../lib/competitions/test-sets";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
 import { createSubmission } from "../../../lib/submissions/create-submission";
-import type { SplitMetrics } from "../../../lib/submissions/evaluation";
+import type { SplitMetrics } from "../../../lib/evaluation/schemas";
 import { startWorker, type RunningWorker } from "../../../worker/worker";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
 import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";

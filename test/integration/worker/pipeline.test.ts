@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSubmission } from "../../../lib/submissions/create-submission";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "../../../lib/submissions/evaluation";
+import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "../../../lib/evaluation/schemas";
+import { describeTrainingSplit, splitInfoSchema } from "../../../lib/evaluation";
 import { splitPublicPrivate, loadDataset } from "../../../datasets";
 import { startWorker, type RunningWorker } from "../../../worker/worker";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
@@ -88,7 +89,7 @@ describe("submit -> queue -> worker -> scores and report", () => {
       userId: studentId,
       competitionSlug: "mnist",
       kind: "definition",
-      trainingSettings: { epochs: 3, batchSize: 64, learningRate: 0.002 },
+      trainingSettings: { epochs: 3, batchSize: 64, learningRate: 0.002, validationSplit: 0.1 },
       files: [{ name: "model.json", data: new TextEncoder().encode(JSON.stringify(MLP_ARCHITECTURE)) }],
     });
     const done = await waitForFinal(submission.id);
@@ -104,6 +105,14 @@ describe("submit -> queue -> worker -> scores and report", () => {
     expect(curves.bestEpoch).not.toBeNull();
     // A 64-unit MLP on 3000 images reaches well above chance.
     expect(done.score!.publicScore).toBeGreaterThan(0.8);
+    // The definition's validation split is the one used: 10% of MNIST's 60,000 held out (seeded,
+    // stratified), the budget's 3000 examples taken from the other 90%; the report says so.
+    const splitInfo = splitInfoSchema.parse(done.report!.splitInfo);
+    expect(splitInfo.training).toEqual({ trainCount: 3000, validationCount: 6000, validationSplit: 0.1, leftOut: 51_000, seed: 20261128 });
+    expect(describeTrainingSplit(splitInfo.training!)).toBe("trained on 3000 (51000 left out by the training budget), validated on 6000 (10%)");
+    // The engine that ran it, and why no faster one did (no native TensorFlow here).
+    expect(splitInfo.engine?.backend).toBe("wasm");
+    expect(splitInfo.engine?.skipped.map((s) => s.backend)).toEqual(["tensorflow-gpu", "tensorflow"]);
   });
 
   it("refuses at upload a model that cannot be scored within the time or memory limit, with a reason, and keeps serving", { timeout: 300_000 }, async () => {

@@ -4,7 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { evaluateSubmission, loadSubmissionModel, validateSubmission, type SubmissionFile } from "@/lib/models";
+import { evaluateSubmission } from "@/lib/evaluation";
+import { validateSubmission, type SubmissionFile } from "@/lib/models";
 import { cifarTest, mnistTest, readFixture, useWasmBackend } from "./helpers/data";
 
 beforeAll(useWasmBackend);
@@ -23,36 +24,44 @@ const FIXTURES: Array<{ title: string; files: () => SubmissionFile[]; dataset: "
   { title: "Keras 3.13 legacy HDF5 CIFAR-10 CNN", files: () => [readFixture("keras3-h5-cifar10-cnn", "cifar10_cnn.h5")], dataset: "cifar10", preprocessing: "1/255", accuracy: 0.7002, params: 315_722 },
 ];
 
+/** The production scorer (lib/evaluation: what the worker's child runs for every job) on a fixture. */
+function score(fixture: Pick<(typeof FIXTURES)[number], "files" | "dataset" | "preprocessing">) {
+  return evaluateSubmission({
+    kind: "WEIGHTS",
+    files: fixture.files(),
+    preprocessing: fixture.preprocessing,
+    test: fixture.dataset === "mnist" ? mnistTest() : cifarTest(),
+    datasetName: fixture.dataset,
+    split: { seed: 42, publicFraction: 0.3 },
+  });
+}
+
 describe("real trained models score exactly their true accuracy", () => {
   for (const fixture of FIXTURES) {
     it(`${fixture.title}: ${fixture.accuracy}`, async () => {
       const tensorsBefore = tf.memory().numTensors;
-      const loaded = await loadSubmissionModel(fixture.files(), { dataset: fixture.dataset, preprocessing: fixture.preprocessing });
-      try {
-        expect(loaded.warnings).toEqual([]);
-        expect(loaded.summary.totalParams).toBe(fixture.params);
-        expect(loaded.outputKind).toBe("probabilities");
-        const result = await evaluateSubmission(loaded, fixture.dataset === "mnist" ? mnistTest() : cifarTest());
-        expect(result.examples).toBe(10_000);
-        expect(result.accuracy.toFixed(4)).toBe(fixture.accuracy.toFixed(4));
-        expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10_000);
-        expect(result.loss).toBeGreaterThan(0);
-        expect(result.loss).toBeLessThan(2);
-      } finally {
-        loaded.dispose();
-      }
+      const result = await score(fixture);
+      expect(result.warnings).toEqual([]);
+      expect(result.summary.totalParams).toBe(fixture.params);
+      expect(result.outputKind).toBe("probabilities");
+      expect(result.splitInfo.preprocessing).toBe(fixture.preprocessing);
+      expect(result.overall.examples).toBe(10_000);
+      expect(result.overall.accuracy.toFixed(4)).toBe(fixture.accuracy.toFixed(4));
+      expect(result.overall.confusion.flat().reduce((a, b) => a + b, 0)).toBe(10_000);
+      expect(result.overall.loss).toBeGreaterThan(0);
+      expect(result.overall.loss).toBeLessThan(2);
+      // The public and private splits the leaderboards show partition the same predictions.
+      expect(result.public.examples + result.private.examples).toBe(10_000);
+      expect(result.public.examples).toBe(3_000);
+      const correct = (m: typeof result.public) => m.confusion.reduce((sum, row, i) => sum + row[i], 0);
+      expect(correct(result.public) + correct(result.private)).toBe(Math.round(fixture.accuracy * 10_000));
       expect(tf.memory().numTensors).toBe(tensorsBefore);
     });
   }
 
   it("the wrong preprocessing gives the wrong score (it is part of the submission)", async () => {
-    const loaded = await loadSubmissionModel([readFixture("keras2-h5-mnist-cnn", "mnist1.h5")], { dataset: "mnist", preprocessing: "1/255" });
-    try {
-      const result = await evaluateSubmission(loaded, mnistTest());
-      expect(result.accuracy).toBeLessThan(0.9889);
-    } finally {
-      loaded.dispose();
-    }
+    const result = await score({ files: () => [readFixture("keras2-h5-mnist-cnn", "mnist1.h5")], dataset: "mnist", preprocessing: "1/255" });
+    expect(result.overall.accuracy).toBeLessThan(0.9889);
   });
 
   it("validates every fixture for its competition, and refuses the CIFAR model for MNIST", async () => {

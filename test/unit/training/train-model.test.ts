@@ -142,7 +142,8 @@ describe("trainModel", () => {
     const settings: TrainingSettings = {
       ...SETTINGS,
       epochs: 3,
-      preprocess: { mean: 100, std: 80 },
+      // mean 100 and std 80 on the 0..255 scale, written on the submission scale (0..1) like every preprocessing.
+      preprocess: { mean: [100 / 255], std: [80 / 255] },
       augmentation: { horizontalFlip: false, rotationDegrees: 5, widthShift: 0.05, heightShift: 0.05 },
     };
     const result = await trainModel(mlp, syntheticData(96, 32, 7), settings, { onEpochEnd: () => {} }, BIG_BUDGET);

@@ -4,7 +4,7 @@ import { LocalTime } from "@/components/local-time";
 import { UploadForm } from "@/components/submission/upload-form";
 import { Card } from "@/components/ui/form";
 import { DATASETS, isDatasetName } from "@/datasets/registry";
-import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/defaults";
+import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
 import { submissionsLeftToday } from "@/lib/submissions/queries";
 import { isStudentPreview, loadCompetition } from "@/web/view/competition";

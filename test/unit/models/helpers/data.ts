@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { initEngine } from "@/lib/engine/backend";
-import type { LabelledImages } from "@/lib/models";
+import type { TestData } from "@/lib/evaluation";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const sharedDir = path.resolve(repoRoot, "../shared");
@@ -17,27 +17,28 @@ export async function useWasmBackend(): Promise<void> {
   await initEngine({ prefer: "wasm", log: () => {} });
 }
 
-const cache = new Map<string, LabelledImages>();
+const cache = new Map<string, TestData>();
 
-export function mnistTest(): LabelledImages {
+export function mnistTest(): TestData {
   const hit = cache.get("mnist");
   if (hit) return hit;
   const dir = path.join(sharedDir, "datasets/mnist");
   const images = zlib.gunzipSync(fs.readFileSync(path.join(dir, "t10k-images-idx3-ubyte.gz")));
   const labels = zlib.gunzipSync(fs.readFileSync(path.join(dir, "t10k-labels-idx1-ubyte.gz")));
-  const data: LabelledImages = {
+  const data: TestData = {
     images: new Uint8Array(images.buffer, images.byteOffset + 16, 10000 * 784),
     labels: new Uint8Array(labels.buffer, labels.byteOffset + 8, 10000),
     count: 10000,
     shape: [28, 28, 1],
     numClasses: 10,
+    classNames: ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
   };
   cache.set("mnist", data);
   return data;
 }
 
 /** CIFAR-10 test batch: records are label + planar RGB; converted to NHWC. */
-export function cifarTest(): LabelledImages {
+export function cifarTest(): TestData {
   const hit = cache.get("cifar10");
   if (hit) return hit;
   const raw = fs.readFileSync(path.join(sharedDir, "datasets/cifar10/test_batch.bin"));
@@ -51,7 +52,8 @@ export function cifarTest(): LabelledImages {
       for (let c = 0; c < 3; c++) images[i * 3072 + p * 3 + c] = raw[record + 1 + c * 1024 + p];
     }
   }
-  const data: LabelledImages = { images, labels, count, shape: [32, 32, 3], numClasses: 10 };
+  const classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+  const data: TestData = { images, labels, count, shape: [32, 32, 3], numClasses: 10, classNames };
   cache.set("cifar10", data);
   return data;
 }

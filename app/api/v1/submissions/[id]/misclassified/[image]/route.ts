@@ -1,6 +1,6 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { MisclassifiedExample } from "@/lib/submissions/evaluation";
+import type { MisclassifiedExample } from "@/lib/evaluation/schemas";
 import { submissionForViewer } from "@/lib/submissions/queries";
 import { apiUser } from "@/web/api/auth";
 import { apiHandler } from "@/web/api/handler";

@@ -1,0 +1,61 @@
+/**
+ * One job in the sandboxed child: start the engine, read the job's files and test data from the
+ * directories the worker prepared, and run the scorer (./evaluate.ts) on them.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { loadDataset } from "../../datasets";
+import { decodeTestSet } from "../competitions/test-set-format";
+import { initEngine } from "../engine/backend";
+import { calibrateEngine } from "../models";
+import type { EvaluationTask } from "../sandbox/protocol";
+import { PlatformError } from "./errors";
+import { evaluateSubmission } from "./evaluate";
+import type { EvaluationResult } from "./schemas";
+import type { EvaluationProgress, TestData } from "./types";
+
+async function loadTestData(task: EvaluationTask): Promise<TestData> {
+  try {
+    if (task.customTestSet) {
+      const stored = decodeTestSet(new Uint8Array(await readFile(path.join(task.customTestSet.dir, task.customTestSet.files[0]))));
+      return { ...stored, numClasses: stored.classNames.length };
+    }
+    return await loadDataset(task.dataset.id, "test", { dataDir: task.dataset.dataDir });
+  } catch (error) {
+    throw new PlatformError(`The competition's test data could not be loaded: ${(error as Error).message}`);
+  }
+}
+
+async function loadTrainingData(task: EvaluationTask) {
+  try {
+    return await loadDataset(task.dataset.id, "train", { dataDir: task.dataset.dataDir });
+  } catch (error) {
+    throw new PlatformError(`The competition's training data could not be loaded: ${(error as Error).message}`);
+  }
+}
+
+export async function runEvaluationTask(task: EvaluationTask, onProgress: (event: EvaluationProgress) => void | Promise<void>): Promise<EvaluationResult> {
+  await onProgress({ type: "phase", phase: "VALIDATING" });
+  try {
+    await initEngine({ prefer: task.backend, log: () => {} });
+  } catch (error) {
+    throw new PlatformError(`The scoring engine could not start: ${(error as Error).message}`);
+  }
+  const rates = await calibrateEngine();
+  const test = await loadTestData(task);
+  // The upload check already told the history apart from the model files (its role).
+  const roles = new Map(task.files.map((file) => [file.name, file.role]));
+  const names = await readdir(task.filesDir);
+  const files = await Promise.all(names.map(async (name) => ({ name, data: new Uint8Array(await readFile(path.join(task.filesDir, name))), role: roles.get(name) })));
+  return evaluateSubmission({
+    kind: task.kind,
+    files,
+    preprocessing: task.preprocessing,
+    test,
+    datasetName: task.dataset.id,
+    split: task.split,
+    limits: { ...task.limits, rates },
+    training: { load: () => loadTrainingData(task), settings: task.trainingSettings, budget: task.budget, cpuShare: task.cpuShare },
+    onProgress,
+  });
+}

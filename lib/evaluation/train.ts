@@ -1,0 +1,107 @@
+/**
+ * The definition track: train the student's architecture on the competition's training data
+ * with the student's settings, inside the competition's budget, before it is scored.
+ * The validation split is the one the definition asked for (seeded and stratified, so the same
+ * definition trains on the same rows every time).
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { splitTrainValidation } from "../../datasets";
+import { parseTrainingSettings, type Preprocessing } from "../models";
+import { trainModel } from "../training";
+import { summarizeCurves } from "./curves";
+import { gatherRows } from "./metrics";
+import type { CurveSummary, EpochRecord, TrainingSplit } from "./schemas";
+import type { EvaluationProgress, TrainingBudget } from "./types";
+
+export interface TrainingSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  shape: [number, number, number];
+  numClasses: number;
+}
+
+export interface TrainRequest {
+  model: tf.LayersModel;
+  data: TrainingSet;
+  /** The submission's training settings (parsed here: defaults filled, bounds checked). */
+  settings: unknown;
+  budget: TrainingBudget;
+  preprocessing: Preprocessing;
+  seed: number;
+  /** CPUs this job may use for data-parallel training. */
+  cpuShare?: number;
+  onProgress?: (event: EvaluationProgress) => void | Promise<void>;
+}
+
+/** Rows for training and validation: the definition's validation split, then the budget's cap on training rows. */
+export function trainingRows(labels: Uint8Array, numClasses: number, validationSplit: number, seed: number, maxTrainExamples?: number) {
+  const validationCount = Math.round(labels.length * validationSplit);
+  const split = splitTrainValidation(labels, { seed, validationCount, numClasses });
+  let trainRows = split.trainIndices;
+  const available = trainRows.length;
+  if (maxTrainExamples && trainRows.length > maxTrainExamples) {
+    // Indices are sorted; take an evenly spread subset so every class stays represented.
+    const step = trainRows.length / maxTrainExamples;
+    trainRows = Uint32Array.from({ length: maxTrainExamples }, (_, i) => split.trainIndices[Math.floor(i * step)]);
+  }
+  const info: TrainingSplit = { trainCount: trainRows.length, validationCount: split.validationIndices.length, validationSplit, leftOut: available - trainRows.length, seed };
+  return { trainRows, validationRows: split.validationIndices, info };
+}
+
+/** "trained on 54000, validated on 6000 (10%)" */
+export function describeTrainingSplit(info: TrainingSplit): string {
+  const percent = Math.round(info.validationSplit * 1000) / 10;
+  const left = info.leftOut > 0 ? ` (${info.leftOut} left out by the training budget)` : "";
+  return `trained on ${info.trainCount}${left}, validated on ${info.validationCount} (${percent}%)`;
+}
+
+export async function trainSubmission(request: TrainRequest): Promise<{ curves: CurveSummary; split: TrainingSplit }> {
+  const settings = parseTrainingSettings(request.settings);
+  const { data, budget } = request;
+  const { trainRows, validationRows, info } = trainingRows(data.labels, data.numClasses, settings.validationSplit, request.seed, budget.maxTrainExamples);
+  const width = data.shape[0] * data.shape[1] * data.shape[2];
+  const epochs: EpochRecord[] = [];
+  const totalEpochs = Math.min(settings.epochs, budget.maxEpochs);
+  await request.onProgress?.({ type: "phase", phase: "TRAINING", message: `training on ${info.trainCount} examples, validating on ${info.validationCount}` });
+  const result = await trainModel(
+    request.model,
+    {
+      trainImages: gatherRows(data.images, trainRows, width),
+      trainLabels: gatherRows(data.labels, trainRows, 1),
+      valImages: gatherRows(data.images, validationRows, width),
+      valLabels: gatherRows(data.labels, validationRows, 1),
+      shape: data.shape,
+      numClasses: data.numClasses,
+    },
+    {
+      optimizer: settings.optimizer,
+      learningRate: settings.learningRate,
+      batchSize: settings.batchSize,
+      epochs: settings.epochs,
+      earlyStopping: settings.earlyStoppingPatience ? { patience: settings.earlyStoppingPatience, restoreBestWeights: true } : undefined,
+      augmentation: settings.augmentation,
+      preprocess: request.preprocessing,
+      seed: request.seed,
+    },
+    {
+      async onEpochEnd(epoch, metrics) {
+        const record: EpochRecord = {
+          epoch,
+          loss: metrics.loss,
+          accuracy: metrics.acc,
+          valLoss: Number.isFinite(metrics.valLoss) ? metrics.valLoss : null,
+          valAccuracy: Number.isFinite(metrics.valAcc) ? metrics.valAcc : null,
+          seconds: metrics.seconds,
+          ...(metrics.partial ? { partial: true } : {}),
+        };
+        epochs.push(record);
+        const perEpoch = epochs.reduce((sum, e) => sum + (e.seconds ?? 0), 0) / epochs.length;
+        await request.onProgress?.({ type: "epoch", record, totalEpochs, etaSeconds: Math.round(perEpoch * (totalEpochs - epoch)) });
+      },
+    },
+    { maxEpochs: budget.maxEpochs, maxSeconds: budget.maxSeconds },
+    { maxReplicas: request.cpuShare },
+  );
+  return { curves: summarizeCurves("training", epochs, { stoppedEarly: result.stopKind !== "completed", stopReason: result.stopReason }), split: info };
+}

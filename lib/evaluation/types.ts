@@ -1,0 +1,36 @@
+/** The scorer's inputs and progress events (its outputs are the zod schemas of ./schemas.ts). */
+import type { EngineRates } from "../models/cost";
+import type { EpochRecord } from "./schemas";
+
+export type { TrainingBudget } from "../competitions/schema";
+
+/** What the scorer reports while it runs (the child forwards these to the worker). */
+export type EvaluationProgress =
+  | { type: "phase"; phase: "VALIDATING" | "TRAINING" | "SCORING"; message?: string }
+  | { type: "epoch"; record: EpochRecord; totalEpochs: number; etaSeconds: number | null };
+
+/** A labelled test set: NHWC bytes, one label per image. */
+export interface TestData {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  shape: [number, number, number];
+  numClasses: number;
+  classNames: string[];
+}
+
+/** A submitted file; role "history" is a Keras training history (the upload check decided). */
+export interface EvaluationFile {
+  name: string;
+  data: Uint8Array;
+  role?: string;
+}
+
+/** The scoring job's limits: refused before predicting when the model cannot finish in them. */
+export interface ScoringLimits {
+  maxParams: number;
+  maxFlops: number;
+  timeoutSeconds: number;
+  memoryMb: number;
+  rates: EngineRates;
+}
