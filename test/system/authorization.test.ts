@@ -46,11 +46,19 @@ interface Case {
   params?: Record<string, string>;
   body?: () => BodyInit;
   headers?: Record<string, string>;
+  /** A query string; [name] placeholders are filled like the path's. */
+  search?: string;
 }
 
 const notAModel = () => {
   const form = new FormData();
   form.append("files", new Blob(["this is not a model, just text"]), "model.h5");
+  return form;
+};
+
+const notATestSet = () => {
+  const form = new FormData();
+  form.append("files", new Blob(["not images, not labels"]), "images-idx3-ubyte");
   return form;
 };
 
@@ -103,6 +111,12 @@ const TABLE: Record<string, Case> = {
   "GET /api/v1/submissions/[id]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200 } },
   "GET /api/v1/submissions/[id]/report": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200 } },
   "GET /api/v1/submissions/[id]/misclassified/[image]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200 } },
+  // Hidden test sets: instructors of the course only (they show hidden images with their classes).
+  "GET /api/v1/competitions/[slug]/test-set": { expect: { ...courseScoped(401, 403, 404), instructor: 200 } },
+  // The target competitions have submissions: their test set is fixed (409, before the body is read).
+  "PUT /api/v1/competitions/[slug]/test-set": { expect: { ...courseScoped(401, 403, 404), instructor: 409 }, body: notATestSet },
+  // Authorized callers get as far as the parser (422: nothing is stored).
+  "POST /api/v1/test-sets": { expect: { ...courseScoped(401, 403, 404), instructor: 422 }, body: notATestSet, search: "?course=[courseId]" },
   // Only the owner may withdraw a submission, and only while it is queued (the target is scored: 409).
   "POST /api/v1/submissions/[id]/cancel": { expect: { ...courseScoped(401, 404, 404), student: 409 } },
 };
@@ -222,7 +236,8 @@ interface Probe {
 }
 
 function routeUrl(route: AppRoute, target: Target, entry: Case): string {
-  return `${server.url}${fillPattern(route.pattern, { ...target.params, ...entry.params })}`;
+  const params = { ...target.params, ...entry.params };
+  return `${server.url}${fillPattern(route.pattern, params)}${entry.search ? fillPattern(entry.search, params) : ""}`;
 }
 
 async function probePages(mode: "plain" | "rsc-navigation" | "rsc-layouts-skipped", filter: (route: AppRoute) => boolean = () => true): Promise<Probe[]> {
@@ -309,6 +324,7 @@ describe("authorization matrix", () => {
     }
     // Nothing was stored by the refused (422) uploads.
     expect(await database.prisma.submission.count()).toBe(4);
+    expect(await database.prisma.testSet.count()).toBe(0);
   });
 
   it("client-side navigation payloads (RSC) of every page carry no data the role may not see", async () => {

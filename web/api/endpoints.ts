@@ -3,7 +3,7 @@
  * a test checks that both name every route.
  */
 export interface EndpointDoc {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   summary: string;
   who: string;
@@ -189,6 +189,69 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChang
       { status: 403, when: "a student of this competition's course" },
       { status: 404, when: "no such competition, or not in your courses (same answer)" },
       { status: 404, when: "no such competition" },
+    ],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/competitions/{slug}/test-set",
+    summary:
+      "Upload a hidden test set of your own and attach it to the competition (multipart/form-data). It replaces the dataset's official test set in scoring. Allowed only before the competition's first submission. Answers with the preview.",
+    who: "instructors of the course",
+    params: [
+      { name: "files", description: "an IDX pair (images + labels, raw or .gz), CIFAR-10 .bin files, or one .zip of PNG images in folders named by class; optionally classes.txt (one class name per line, in label order). Up to 256 MB; images must have the dataset's size, channels and number of classes" },
+      { name: "name", description: "optional; default: the first file's name" },
+    ],
+    curl: `curl ${AUTH} -X PUT \\
+  -F name="Fresh digits 2026" -F files=@images-idx3-ubyte.gz -F files=@labels-idx1-ubyte.gz \\
+  $HOLDOUT_URL/api/v1/competitions/mnist/test-set`,
+    response: `{ "testSet": { "id": "clx…", "name": "Fresh digits 2026", "format": "idx", "count": 2000, "shape": [28, 28, 1],
+    "height": 28, "width": 28, "channels": 1, "classNames": ["0", …, "9"], "perClassCounts": [198, …], "createdAt": "…" },
+  "samples": [ { "label": 0, "className": "0", "images": ["data:image/png;base64,…", …] }, … ],
+  "split": { "seed": 1234, "publicFraction": 0.3, "public": 600, "private": 1400, "perClass": [ { "label": 0, "className": "0", "total": 198, "public": 59, "private": 139 }, … ] },
+  "warnings": [], "replaceable": true }`,
+    errors: [
+      { status: 400, when: "not multipart, unknown field, no files, bad file name" },
+      { status: 403, when: "a student of this competition's course" },
+      { status: 404, when: "no such competition, or not in your courses (same answer)" },
+      { status: 409, when: "the competition already has a submission: its test set can no longer be replaced" },
+      { status: 413, when: "over the upload limit; refused while streaming" },
+      { status: 422, when: "the files are not a usable test set, or do not fit the competition's dataset (the message says why and what to do)" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/test-set",
+    summary: "The attached hidden test set's preview (as PUT answers), or { \"testSet\": null } when the competition scores on the dataset's official test set. replaceable: false once it has submissions.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/test-set`,
+    response: `{ "testSet": { "id": "clx…", "name": "Fresh digits 2026", "format": "idx", "count": 2000, "shape": [28, 28, 1],
+    "height": 28, "width": 28, "channels": 1, "classNames": ["0", …, "9"], "perClassCounts": [198, …], "createdAt": "…" },
+  "samples": [ { "label": 0, "className": "0", "images": ["data:image/png;base64,…", …] }, … ],
+  "split": { "seed": 1234, "publicFraction": 0.3, "public": 600, "private": 1400, "perClass": [ { "label": 0, "className": "0", "total": 198, "public": 59, "private": 139 }, … ] },
+  "warnings": [], "replaceable": true }`,
+    errors: [
+      { status: 403, when: "a student of this competition's course" },
+      { status: 404, when: "no such competition, or not in your courses (same answer)" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/test-sets",
+    summary: "Upload a hidden test set into a course without attaching it (the competition form's upload): ?course=COURSE_ID, the same multipart fields as PUT …/test-set. 201 with the preview (split: null); attach it by choosing it as a competition's test set.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -F files=@test.zip "$HOLDOUT_URL/api/v1/test-sets?course=COURSE_ID"`,
+    response: `201 Created
+{ "testSet": { "id": "clx…", "name": "Fresh digits 2026", "format": "idx", "count": 2000, "shape": [28, 28, 1],
+    "height": 28, "width": 28, "channels": 1, "classNames": ["0", …, "9"], "perClassCounts": [198, …], "createdAt": "…" },
+  "samples": [ { "label": 0, "className": "0", "images": ["data:image/png;base64,…", …] }, … ],
+  "split": { "seed": 1234, "publicFraction": 0.3, "public": 600, "private": 1400, "perClass": [ { "label": 0, "className": "0", "total": 198, "public": 59, "private": 139 }, … ] },
+  "warnings": [], "replaceable": true }`,
+    errors: [
+      { status: 400, when: "no ?course=, not multipart, no files" },
+      { status: 403, when: "a student of the course" },
+      { status: 404, when: "no such course among yours" },
+      { status: 413, when: "over the upload limit; refused while streaming" },
+      { status: 422, when: "the files are not a usable test set (the message says why and what to do)" },
     ],
   },
 ];
