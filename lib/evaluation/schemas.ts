@@ -14,7 +14,7 @@ const anyNumber = z.custom<number>((value) => typeof value === "number", { messa
 /** JSON has no NaN or Infinity: JSON.stringify writes null, which reads back as NaN. */
 const metric = z.union([anyNumber, z.null()]).transform((value) => value ?? Number.NaN);
 /** A value that may be absent (null), e.g. validation loss without a validation split. */
-const optionalMetric = z.union([anyNumber, z.null(), z.undefined()]).transform((value) => (value === null || value === undefined || Number.isNaN(value) ? null : value));
+const optionalMetric = z.union([anyNumber, z.null()]).transform((value) => (value === null || Number.isNaN(value) ? null : value));
 const count = z.number().int().nonnegative();
 
 export const epochRecordSchema = z.object({

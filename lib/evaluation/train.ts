@@ -13,6 +13,8 @@ import { gatherRows } from "./metrics";
 import type { CurveSummary, EpochRecord, TrainingSplit } from "./schemas";
 import type { EvaluationProgress, TrainingBudget } from "./types";
 
+export { describeTrainingSplit } from "./train-split";
+
 export interface TrainingSet {
   images: Uint8Array;
   labels: Uint8Array;
@@ -47,13 +49,6 @@ export function trainingRows(labels: Uint8Array, numClasses: number, validationS
   }
   const info: TrainingSplit = { trainCount: trainRows.length, validationCount: split.validationIndices.length, validationSplit, leftOut: available - trainRows.length, seed };
   return { trainRows, validationRows: split.validationIndices, info };
-}
-
-/** "trained on 54000, validated on 6000 (10%)" */
-export function describeTrainingSplit(info: TrainingSplit): string {
-  const percent = Math.round(info.validationSplit * 1000) / 10;
-  const left = info.leftOut > 0 ? ` (${info.leftOut} left out by the training budget)` : "";
-  return `trained on ${info.trainCount}${left}, validated on ${info.validationCount} (${percent}%)`;
 }
 
 export async function trainSubmission(request: TrainRequest): Promise<{ curves: CurveSummary; split: TrainingSplit }> {

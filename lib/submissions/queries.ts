@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import { readReport } from "../evaluation/report";
 import type { PrismaClient } from "../db";
 import { competitionForUser, competitionPhase } from "../competitions/access";
 import { queuePosition } from "../queue/queue";
@@ -45,18 +46,12 @@ export async function submissionForViewer(prisma: PrismaClient, submissionId: st
     files: submission.files,
     queuePosition: submission.status === "QUEUED" ? await queuePosition(prisma, submission.id) : null,
     score: score ? { metric: score.metric, public: score.publicScore, publicLoss: score.publicLoss, private: showPrivate ? score.privateScore : null, privateLoss: showPrivate ? score.privateLoss : null } : null,
+    // The typed report (lib/evaluation/report.ts): every JSON column parsed with its schema.
     report: report
-      ? {
-          backend: report.backend,
-          examplesPerSecond: report.examplesPerSecond,
-          metrics: report.metrics,
-          privateMetrics: showPrivate ? report.privateMetrics : null,
-          curves: report.curves,
-          summary: report.summary,
-          confusion: report.confusion,
-          misclassified: report.misclassified,
-          splitInfo: report.splitInfo,
-        }
+      ? (() => {
+          const typed = readReport(report);
+          return { ...typed, privateMetrics: showPrivate ? typed.privateMetrics : null };
+        })()
       : null,
     viewerIsInstructor: isInstructor,
   };

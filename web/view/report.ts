@@ -3,7 +3,8 @@
  * and lib/models/summary.ts) into typed values for the pages. Anything malformed (an older report,
  * a partial one while training) becomes null or is skipped, so a page never crashes on it.
  */
-import type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics } from "@/lib/evaluation/schemas";
+import { describeTrainingSplit } from "@/lib/evaluation/train-split";
+import { epochRecordSchema, misclassifiedExampleSchema, perClassMetricsSchema, splitInfoSchema, type CurveSummary, type EngineReport, type EpochRecord, type MisclassifiedExample, type PerClassMetrics, type SplitMetrics, type TrainingSplit } from "@/lib/evaluation/schemas";
 import type { ModelSummary, SummaryLayer } from "@/lib/models/summary";
 
 export type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics, ModelSummary, SummaryLayer };
@@ -14,21 +15,14 @@ const isRecord = (value: Json): value is Record<string, unknown> => typeof value
 const num = (value: Json): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
 const str = (value: Json): string | null => (typeof value === "string" ? value : null);
 
+/** Each epoch through the report's schema; items that do not parse are skipped. */
 export function parseEpochs(value: Json): EpochRecord[] {
   if (!Array.isArray(value)) return [];
   const epochs: EpochRecord[] = [];
   for (const item of value) {
-    if (!isRecord(item)) continue;
-    const epoch = num(item.epoch);
-    if (epoch === null) continue;
-    epochs.push({
-      epoch,
-      loss: num(item.loss) ?? Number.NaN,
-      accuracy: num(item.accuracy),
-      valLoss: num(item.valLoss),
-      valAccuracy: num(item.valAccuracy),
-      seconds: num(item.seconds),
-    });
+    // Older and history-built records may leave out what they did not measure.
+    const parsed = epochRecordSchema.safeParse(isRecord(item) ? { accuracy: null, valLoss: null, valAccuracy: null, seconds: null, ...item } : item);
+    if (parsed.success) epochs.push(parsed.data);
   }
   return epochs.sort((a, b) => a.epoch - b.epoch);
 }
@@ -58,13 +52,7 @@ export function parseConfusion(value: Json): number[][] | null {
 
 export function parsePerClass(value: Json): PerClassMetrics[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(isRecord).map((item, index) => ({
-    label: str(item.label) ?? String(index),
-    accuracy: num(item.accuracy) ?? 0,
-    precision: num(item.precision) ?? 0,
-    recall: num(item.recall) ?? 0,
-    support: num(item.support) ?? 0,
-  }));
+  return value.filter(isRecord).map((item, index) => perClassMetricsSchema.safeParse({ label: String(index), accuracy: 0, precision: 0, recall: 0, support: 0, ...item }).data ?? { label: String(index), accuracy: 0, precision: 0, recall: 0, support: 0 });
 }
 
 export interface MetricsView {
@@ -90,16 +78,10 @@ export function parseMetrics(value: Json): MetricsView | null {
 
 export function parseMisclassified(value: Json): MisclassifiedExample[] {
   if (!Array.isArray(value)) return [];
-  const out: MisclassifiedExample[] = [];
-  for (const item of value) {
-    if (!isRecord(item)) continue;
-    const index = num(item.index);
-    const predicted = num(item.predicted);
-    const actual = num(item.actual);
-    if (index === null || predicted === null || actual === null) continue;
-    out.push({ index, predicted, actual, confidence: num(item.confidence) ?? Number.NaN });
-  }
-  return out;
+  return value.flatMap((item) => {
+    const parsed = misclassifiedExampleSchema.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 export function parseSummary(value: Json): ModelSummary | null {
@@ -139,17 +121,38 @@ export interface SplitInfoView {
   warnings: string[];
   publicCount: number | null;
   privateCount: number | null;
+  /** Definitions: how they were trained ("trained on 54000, validated on 6000 (10%)"). */
+  training: TrainingSplit | null;
+  trainingText: string | null;
+  /** The engine that ran the job and why no faster one did. */
+  engine: EngineReport | null;
+  engineText: string | null;
+}
+
+/** "engine: wasm, 1 thread; tensorflow-gpu skipped (...), tensorflow skipped (...)" */
+export function describeEngine(engine: EngineReport): string {
+  const threads = engine.threads ? `, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}` : "";
+  const skipped = engine.skipped.map((s) => `${s.backend}: ${s.reason}`);
+  return `engine: ${engine.backend}${threads}${skipped.length ? `; ${skipped.join("; ")}` : ""}`;
 }
 
 export function parseSplitInfo(value: Json): SplitInfoView {
   const record = isRecord(value) ? value : {};
   const strings = (v: Json) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : []);
   const counts = isRecord(record.counts) ? record.counts : record;
+  // The schema reads what the worker writes today; older reports keep their counts under `counts`.
+  const parsed = splitInfoSchema.safeParse(value);
+  const training = parsed.success ? (parsed.data.training ?? null) : null;
+  const engine = parsed.success ? (parsed.data.engine ?? null) : null;
   return {
-    classNames: strings(record.classNames),
-    warnings: strings(record.warnings),
+    classNames: parsed.success ? parsed.data.classNames : strings(record.classNames),
+    warnings: parsed.success ? parsed.data.warnings : strings(record.warnings),
     publicCount: num(counts.public) ?? num(counts.publicCount),
     privateCount: num(counts.private) ?? num(counts.privateCount),
+    training,
+    trainingText: training ? describeTrainingSplit(training) : null,
+    engine,
+    engineText: engine ? describeEngine(engine) : null,
   };
 }
 

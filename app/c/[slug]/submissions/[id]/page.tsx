@@ -161,6 +161,8 @@ export default async function SubmissionPage({ params, searchParams }: { params:
               images per second{report?.backend ? ` on ${report.backend}` : ""}
               {metrics?.ece !== null && metrics?.ece !== undefined ? ` · calibration error (ECE) ${formatNumber(metrics.ece, 3)}` : ""}
             </p>
+            {splitInfo.engineText && <p className="text-xs text-slate-600">{splitInfo.engineText}</p>}
+            {splitInfo.trainingText && <p className="text-xs text-slate-600">{splitInfo.trainingText}</p>}
           </div>
         </section>
       )}

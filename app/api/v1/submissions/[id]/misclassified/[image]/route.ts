@@ -1,6 +1,5 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { MisclassifiedExample } from "@/lib/evaluation/schemas";
 import { submissionForViewer } from "@/lib/submissions/queries";
 import { apiUser } from "@/web/api/auth";
 import { apiHandler } from "@/web/api/handler";
@@ -28,7 +27,7 @@ export const GET = apiHandler<{ id: string; image: string }>(async (request, { i
   if (!isFinished(view.status)) {
     throw new AppError("CONFLICT", `The report is not ready: the submission is ${view.status}. Poll GET /api/v1/submissions/${view.id} until it is SCORED.`, { status: view.status });
   }
-  const list = (view.report?.misclassified ?? []) as unknown as MisclassifiedExample[];
+  const list = view.report?.misclassified ?? [];
   const entry = Array.isArray(list) ? list[n] : undefined;
   if (!entry || typeof entry.index !== "number") {
     throw new AppError("NOT_FOUND", `This report lists ${Array.isArray(list) ? list.length : 0} misclassified examples; ask for 0.png to ${Math.max(0, (Array.isArray(list) ? list.length : 0) - 1)}.png.`);
