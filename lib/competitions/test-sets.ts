@@ -32,7 +32,14 @@ export const TEST_SET_FILE_FIELD = "files";
  * validated like the built-in sets, stored once in a compact form, and reported back (shape,
  * classes, balance) without ever showing its labels or images to students.
  */
-export async function createTestSet(prisma: PrismaClient, actorId: string, courseId: string, name: string, files: CustomFile[]): Promise<{ testSet: TestSet; warnings: string[]; stored: StoredTestSet }> {
+export async function createTestSet(
+  prisma: PrismaClient,
+  actorId: string,
+  courseId: string,
+  name: string,
+  files: CustomFile[],
+  options: { fitDatasetId?: string } = {},
+): Promise<{ testSet: TestSet; warnings: string[]; stored: StoredTestSet }> {
   await requireCourseInstructor(prisma, actorId, courseId, "upload a test set");
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 100) throw new AppError("BAD_REQUEST", "Give the test set a name of 1 to 100 characters.", { field: "name" });
@@ -42,6 +49,9 @@ export async function createTestSet(prisma: PrismaClient, actorId: string, cours
   } catch (error) {
     throw new AppError("UNPROCESSABLE", (error as Error).message, { errors: [(error as Error).message] });
   }
+  // Checked before anything is stored: a set that cannot be attached is not kept.
+  const mismatch = options.fitDatasetId ? testSetMismatch({ shape: parsed.shape, classNames: parsed.classNames }, options.fitDatasetId) : null;
+  if (mismatch) throw new AppError("UNPROCESSABLE", mismatch, { errors: [mismatch] });
   const stored: StoredTestSet = { count: parsed.count, shape: parsed.shape, classNames: parsed.classNames, labels: parsed.labels, images: parsed.images };
   const encoded = encodeTestSet(stored);
   const testSet = await prisma.$transaction(async (tx) => {
@@ -229,9 +239,7 @@ export async function replaceCompetitionTestSet(prisma: PrismaClient, actorId: s
   await requireCourseInstructor(prisma, actorId, competition.courseId, "change the hidden test set");
   const before = await countSubmissions(prisma, competition.id);
   if (before > 0) throw testSetLockedError(before);
-  const { testSet, warnings, stored } = await createTestSet(prisma, actorId, competition.courseId, name?.trim() || defaultTestSetName(files), files);
-  const mismatch = testSetMismatch(testSet, competition.datasetId);
-  if (mismatch) throw new AppError("UNPROCESSABLE", mismatch, { errors: [mismatch] });
+  const { testSet, warnings, stored } = await createTestSet(prisma, actorId, competition.courseId, name?.trim() || defaultTestSetName(files), files, { fitDatasetId: competition.datasetId });
   await attachTestSet(prisma, actorId, competition.id, testSet.id);
   return buildTestSetPreview(testSet, stored, { competition, warnings });
 }

@@ -21,6 +21,7 @@ import { fixtureModelFiles, FIXTURE_MODELS } from "../helpers/fixtures";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { until } from "../helpers/system";
 import { client, sessionCookie } from "../integration/api/helpers";
+import { idxPair } from "../helpers/idx";
 
 const WINDOW = 24;
 const MAX_LIST = 500;
@@ -50,6 +51,15 @@ const students: Record<"ada" | "alan", Student> = {
 
 const sha1 = (bytes: Uint8Array) => createHash("sha1").update(bytes).digest("hex");
 
+/**
+ * A second competition scored on a hidden test set the instructor uploaded (PUT …/test-set): MNIST
+ * test images 7000..7299, inverted, so that no public copy of them exists.
+ */
+const FRESH = "fresh-digits";
+const FRESH_FROM = 7000;
+const FRESH_COUNT = 300;
+const fresh = { images: new Uint8Array(0), labels: new Uint8Array(0), publicSet: new Set<number>(), privateHashes: new Set<string>(), publicHashes: new Set<string>(), submission: "" };
+
 beforeAll(async () => {
   database = await createTestDatabase();
   const prisma = database.prisma;
@@ -60,6 +70,26 @@ beforeAll(async () => {
   }
   server = await startTestServer({ databaseUrl: database.url, env: { HOLDOUT_API_RATE_LIMIT: "100000", HOLDOUT_SIGNIN_LIMIT: "1000" } });
   for (const student of Object.values(students)) student.cookie = await sessionCookie(server.url, student.email);
+
+  // The uploaded set, attached to a competition of its own before any submission.
+  const official = await loadDataset("mnist", "test");
+  fresh.images = official.images.slice(FRESH_FROM * 784, (FRESH_FROM + FRESH_COUNT) * 784).map((value) => 255 - value);
+  fresh.labels = official.labels.slice(FRESH_FROM, FRESH_FROM + FRESH_COUNT);
+  const mnistRow = await prisma.competition.findUniqueOrThrow({ where: { slug: "mnist" } });
+  const { id: _id, slug: _slug, createdAt: _c, updatedAt: _u, ...settings } = mnistRow;
+  await prisma.competition.create({ data: { ...settings, slug: FRESH, title: "Fresh digits", splitSeed: 777 } as never });
+  const instructor = await prisma.user.findUniqueOrThrow({ where: { email: "instructor@holdout.test" } });
+  const form = new FormData();
+  for (const file of idxPair(fresh.images, fresh.labels, FRESH_COUNT)) form.append("files", new Blob([file.data as Uint8Array<ArrayBuffer>]), file.name);
+  const upload = await fetch(`${server.url}/api/v1/competitions/${FRESH}/test-set`, { method: "PUT", body: form, headers: { Authorization: `Bearer ${(await createApiToken(prisma, instructor.id, "hidden data")).token}` } });
+  expect(upload.status, await upload.clone().text()).toBe(200);
+  const freshSplit = splitPublicPrivate(fresh.labels, { seed: 777, publicFraction: mnistRow.publicFraction });
+  fresh.publicSet = new Set(freshSplit.publicIndices);
+  fresh.privateHashes = new Set(Array.from(freshSplit.privateIndices, (index) => sha1(fresh.images.subarray(index * 784, (index + 1) * 784))));
+  fresh.publicHashes = new Set(Array.from(freshSplit.publicIndices, (index) => sha1(fresh.images.subarray(index * 784, (index + 1) * 784))));
+  const freshSubmission = await client(server.url, students.ada.token).submit(FRESH, { note: "random MLP on fresh digits" }, tinyMlpFiles(13));
+  expect(freshSubmission.status).toBe(201);
+  fresh.submission = freshSubmission.body.submission.id;
 
   // Three real submissions: a trained CNN, and two tiny random MLPs (mostly wrong, so their
   // misclassified lists are full), scored by a real worker.
@@ -77,7 +107,7 @@ beforeAll(async () => {
   const worker = startWorker({ prisma, concurrency: 1, backend: "auto", pollIntervalMs: 200, log: (line) => workerLog.push(line) });
   try {
     await until(
-      "the worker to score the three submissions",
+      "the worker to score the four submissions",
       async () => {
         const rows = await prisma.submission.findMany({ select: { status: true, failureReason: true } });
         const failed = rows.find((row) => row.status === "FAILED");
@@ -99,7 +129,8 @@ beforeAll(async () => {
   const inOrder = Array.from(test.labels).join("");
   const privateOrder = Array.from(split.privateIndices, (index) => test.labels[index]).join("");
   labelWindows = new Set();
-  for (const text of [inOrder, privateOrder]) for (let i = 0; i + WINDOW <= text.length; i++) labelWindows.add(text.slice(i, i + WINDOW));
+  const freshPrivateOrder = Array.from(splitPublicPrivate(fresh.labels, { seed: 777, publicFraction: mnist.publicFraction }).privateIndices, (index) => fresh.labels[index]).join("");
+  for (const text of [inOrder, privateOrder, freshPrivateOrder]) for (let i = 0; i + WINDOW <= text.length; i++) labelWindows.add(text.slice(i, i + WINDOW));
   const size = 28 * 28;
   privateImageHashes = new Set(Array.from(split.privateIndices, (index) => sha1(test.images.subarray(index * size, (index + 1) * size))));
   publicImageHashes = new Set(Array.from(split.publicIndices, (index) => sha1(test.images.subarray(index * size, (index + 1) * size))));
@@ -119,8 +150,8 @@ interface Crawled {
 }
 
 /** Every page and API response reachable for a student: a list of entry points, then every same-site link and image found in the pages. */
-async function crawl(student: Student): Promise<Crawled[]> {
-  const queue = [
+async function crawl(student: Student, slug = "mnist", submissions = student.submissions): Promise<Crawled[]> {
+  const queue = slug !== "mnist" ? [`/c/${slug}`, `/c/${slug}/leaderboard`, `/c/${slug}/submit`, `/api/v1/competitions/${slug}`, `/api/v1/competitions/${slug}/submissions`, `/api/v1/competitions/${slug}/test-set`, `/api/v1/competitions/${slug}/leaderboard`] : [
     "/courses",
     "/account",
     "/c/mnist",
@@ -136,8 +167,8 @@ async function crawl(student: Student): Promise<Crawled[]> {
     "/api/v1/competitions/mnist/leaderboard?board=private",
     "/api/auth/session",
   ];
-  for (const id of student.submissions) {
-    queue.push(`/c/mnist/submissions/${id}`, `/api/v1/submissions/${id}`, `/api/v1/submissions/${id}/report`);
+  for (const id of submissions) {
+    queue.push(`/c/${slug}/submissions/${id}`, `/api/v1/submissions/${id}`, `/api/v1/submissions/${id}/report`);
     for (let n = 0; n <= 48; n++) queue.push(`/api/v1/submissions/${id}/misclassified/${n}.png`);
   }
   const seen = new Set<string>();
@@ -160,6 +191,8 @@ async function crawl(student: Student): Promise<Crawled[]> {
       for (const match of crawled.text.matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
         const link = match[1].replaceAll("&amp;", "&");
         if (link.startsWith("/_next/") || link.startsWith("/api/auth/") || link.startsWith("//")) continue;
+        // Each crawl checks its own competition's split (the other one's indices mean other images).
+        if (slug === "mnist" ? link.includes(FRESH) || link.includes(fresh.submission) : !link.includes(FRESH) && !submissions.some((id) => link.includes(id))) continue;
         if (!seen.has(link)) queue.push(link);
       }
     }
@@ -257,7 +290,7 @@ async function expectNoPrivateExamples(student: Student, pages: Crawled[]) {
 
 async function privateScores(student: Student) {
   const user = await database.prisma.user.findUniqueOrThrow({ where: { email: student.email } });
-  return database.prisma.score.findMany({ where: { submission: { userId: user.id } }, include: { submission: { select: { id: true } } } });
+  return database.prisma.score.findMany({ where: { submission: { userId: user.id, competition: { slug: "mnist" } } }, include: { submission: { select: { id: true } } } });
 }
 
 /** The ways a private number could be written on a page or in JSON. */
@@ -279,7 +312,7 @@ describe("hidden data", () => {
   });
 
   it("scored for real: each report lists public-split examples only", async () => {
-    const reports = await database.prisma.report.findMany({ select: { misclassified: true, submissionId: true } });
+    const reports = await database.prisma.report.findMany({ where: { submission: { competition: { slug: "mnist" } } }, select: { misclassified: true, submissionId: true } });
     expect(reports).toHaveLength(3);
     for (const report of reports) {
       const list = report.misclassified as Array<{ index: number }>;
@@ -361,6 +394,40 @@ describe("hidden data", () => {
       expect(board.board).toBe("private");
       expect(board.rows.length).toBe(2);
       expect(pages.find((page) => page.url === "/c/mnist/leaderboard")!.text).toContain("Private leaderboard");
+    }
+  });
+
+  it("a competition on an uploaded test set: its labels, private images and preview reach no student", async () => {
+    const report = await database.prisma.report.findUniqueOrThrow({ where: { submissionId: fresh.submission } });
+    expect((report.metrics as { examples: number }).examples).toBe(fresh.publicSet.size);
+    for (const student of Object.values(students)) {
+      const own = student === students.ada ? [fresh.submission] : [];
+      const pages = await crawl(student, FRESH, own);
+      expect(pages.find((page) => page.url === `/c/${FRESH}`)?.status).toBe(200);
+      // The preview (sample images with their classes) is for instructors only.
+      expect(pages.find((page) => page.url === `/api/v1/competitions/${FRESH}/test-set`)?.status).toBe(403);
+      expect(pages.filter((page) => page.status >= 500).map((page) => page.url)).toEqual([]);
+      for (const page of pages) {
+        expect(labelLeaks(page.text), `uploaded labels in ${page.url}`).toEqual([]);
+        expect(page.text).not.toMatch(/data:image\/[a-z]+;base64,[A-Za-z0-9+/]{400}/);
+      }
+      let images = 0;
+      for (const id of own) {
+        const list = JSON.parse(pages.find((page) => page.url === `/api/v1/submissions/${id}/report`)!.text).report.misclassified as Array<{ index: number }>;
+        expect(list.length).toBeGreaterThan(0);
+        for (const [n, entry] of list.entries()) {
+          expect(fresh.publicSet.has(entry.index)).toBe(true);
+          const png = pages.find((page) => page.url === `/api/v1/submissions/${id}/misclassified/${n}.png`)!;
+          expect(png.status).toBe(200);
+          expect(sha1(decodeGray(png.png!))).toBe(sha1(fresh.images.subarray(entry.index * 784, (entry.index + 1) * 784)));
+          images++;
+        }
+      }
+      if (own.length) expect(images).toBeGreaterThan(10);
+      for (const page of pages.filter((page) => page.png && page.status === 200)) {
+        const hash = sha1(decodeGray(page.png!));
+        expect(fresh.privateHashes.has(hash) && !fresh.publicHashes.has(hash), `an uploaded private image at ${page.url}`).toBe(false);
+      }
     }
   });
 

@@ -53,6 +53,7 @@ describe("instructors' hidden test sets", () => {
     // 14x14 images cannot be scored by MNIST models.
     const small = idxPair(new Uint8Array(50 * 196), mnist.labels, 50, 14);
     await expect(replaceCompetitionTestSet(database.prisma, instructorId, competitionId, "small", small)).rejects.toMatchObject({ code: "UNPROCESSABLE", message: expect.stringContaining("28x28x1") });
+    expect(await database.prisma.testSet.count({ where: { name: "small" } })).toBe(0);
   });
 
   it("replaces and attaches before the first submission; afterwards refuses, even forced", async () => {
