@@ -1,9 +1,9 @@
 import { AppError } from "../errors";
 import { Prisma, type PrismaClient, type Submission } from "../db";
-import { competitionForUser, competitionPhase } from "../competitions/access";
+import { competitionForUser } from "../competitions/access";
 import { enqueueEvaluation } from "../queue/queue";
 import { putBlob } from "../storage/blobs";
-import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
+import { requireAdmitted, requireAllowedKind, submissionAdmission } from "./admission";
 import type { UploadedFile } from "./check-files";
 import { checkUploadInSandbox } from "./sandboxed-check";
 import { parsePreprocessing, parseSubmissionKind, type Preprocessing } from "./schemas";
@@ -35,10 +35,10 @@ function userError(error: unknown): never {
  */
 export async function createSubmission(prisma: PrismaClient, input: CreateSubmissionInput): Promise<CreatedSubmission> {
   const now = input.now ?? new Date();
-  const { competition, isInstructor } = await competitionForUser(prisma, input.competitionSlug, input.userId);
-  const phase = competitionPhase(competition, now);
-  if (phase === "upcoming" && !isInstructor) throw new AppError("FORBIDDEN", `This competition opens at ${competition.opensAt.toISOString()}. Submit after that.`);
-  if (phase === "closed" && !isInstructor) throw new AppError("FORBIDDEN", `This competition closed at ${competition.closesAt.toISOString()}; it takes no more submissions.`);
+  const access = await competitionForUser(prisma, input.competitionSlug, input.userId);
+  const { competition, isInstructor } = access;
+  // Refused before the (costly) sandboxed check; asked again under the lock below.
+  const admission = requireAdmitted(await submissionAdmission(prisma, access, input.userId, { now }));
 
   let kind: "WEIGHTS" | "DEFINITION";
   let preprocessing: Preprocessing | null;
@@ -48,9 +48,7 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
   } catch (error) {
     userError(error);
   }
-  if (!competition.allowedKinds.includes(kind)) {
-    throw new AppError("BAD_REQUEST", `This competition takes ${competition.allowedKinds.map((k) => (k === "WEIGHTS" ? "trained models" : "definitions")).join(" and ")} only.`);
-  }
+  requireAllowedKind(admission.allowedKinds, kind);
   if (input.note && input.note.length > 500) throw new AppError("BAD_REQUEST", "Keep the note under 500 characters.");
 
   const testSet = competition.testSetId ? await prisma.testSet.findUnique({ where: { id: competition.testSetId } }) : null;
@@ -62,17 +60,8 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
     // One submitter at a time per competition: two uploads racing for the last slot of the day
     // queue here, and the second one sees the first one's row.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`submit:${competition.id}:${input.userId}`}))`;
-    let remainingToday: number | null = null;
-    if (!isInstructor) {
-      const used = await tx.submission.count({ where: countsTowardLimitWhere(competition.id, input.userId, now) });
-      if (used >= competition.dailyLimit) {
-        throw new AppError(
-          "RATE_LIMITED",
-          `You have used all ${competition.dailyLimit} submissions for today. Your next one is possible after ${nextUtcDay(now).toISOString()} (00:00 UTC).`,
-        );
-      }
-      remainingToday = competition.dailyLimit - used - 1;
-    }
+    const locked = requireAdmitted(await submissionAdmission(tx, access, input.userId, { now }));
+    const remainingToday = locked.exempt ? null : locked.left - 1;
     const stored = [];
     for (const file of check.files) stored.push({ ...file, ...(await putBlob(tx, file.data)) });
     const submission = await tx.submission.create({

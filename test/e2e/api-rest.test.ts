@@ -257,6 +257,14 @@ describe("submitting", () => {
     const after = await racer.submit("race-mnist", { preprocessing: "raw" }, [model]);
     expect(after.status).toBe(429);
     expect(Number(after.headers.get("retry-after"))).toBeLessThanOrEqual(24 * 3600);
+
+    // The submit page and the competition page refuse with the very same message (lib/submissions/admission.ts).
+    const cookie = await sessionCookie(server.url, world.users.racer.email);
+    for (const pagePath of ["/c/race-mnist/submit", "/c/race-mnist"]) {
+      const page = await fetch(`${server.url}${pagePath}`, { headers: { Cookie: cookie } });
+      expect(page.status).toBe(200);
+      expect(await page.text(), pagePath).toContain(after.body.message);
+    }
   });
 });
 
@@ -408,6 +416,8 @@ describe("following a submission, reports, leaderboards and exports", () => {
     const upload = await as("ada").submit("closed-mnist", {}, [fixture("keras2-h5-mnist-cnn", "mnist1.h5")]);
     expect(upload.status).toBe(403);
     expect(upload.body.message).toContain("closed at");
+    const page = await fetch(`${server.url}/c/closed-mnist/submit`, { headers: { Cookie: await sessionCookie(server.url, world.users.ada.email) } });
+    expect(await page.text()).toContain(upload.body.message);
 
     const board = await as("alan").get("/api/v1/competitions/closed-mnist/leaderboard?board=private");
     expect(board.status).toBe(200);

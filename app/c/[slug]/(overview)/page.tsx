@@ -10,7 +10,8 @@ import { DATASETS, isDatasetName } from "@/datasets/registry";
 import { BUILT_IN_DATASETS } from "@/lib/competitions/defaults";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
-import { ownSubmissions, submissionsLeftToday } from "@/lib/submissions/queries";
+import { submissionAdmission } from "@/lib/submissions/admission";
+import { ownSubmissions } from "@/lib/submissions/queries";
 import { notebookSnippet } from "@/lib/tokens/notebook-snippet";
 import { isStudentPreview, jsonRecord, loadCompetition } from "@/web/view/competition";
 import { env } from "@/lib/env";
@@ -56,11 +57,13 @@ function describeGrading(scheme: Record<string, unknown>): string | null {
 export default async function CompetitionPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: SearchParams }) {
   const { slug } = await params;
   const preview = isStudentPreview(await searchParams);
-  const { competition, isInstructor, phase, user } = await loadCompetition(slug);
+  const loaded = await loadCompetition(slug);
+  const { competition, isInstructor, phase, user } = loaded;
   const prisma = db();
   const [submissions, quota, testSet] = await Promise.all([
     ownSubmissions(prisma, competition.slug, user.id),
-    submissionsLeftToday(prisma, competition.id, competition.dailyLimit, user.id),
+    // Who may submit now, and the limits: the same decision and messages as the API's.
+    submissionAdmission(prisma, loaded, user.id),
     competition.testSetId ? prisma.testSet.findUnique({ where: { id: competition.testSetId }, select: { name: true, count: true, classNames: true } }) : null,
   ]);
   const dataset = isDatasetName(competition.datasetId) ? DATASETS[competition.datasetId] : null;
@@ -157,7 +160,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
                 ` Holdout trains architectures for at most ${plural(budget.maxEpochs, "epoch")} and ${formatDuration(budget.maxSeconds)}, with up to ${formatCount(budget.maxParams)} parameters.`}
             </li>
             <li>
-              Uploads up to {formatBytes(limits.maxUploadBytes)}; models up to {formatCount(limits.maxParams)} parameters.
+              Uploads up to {formatBytes(quota.maxUploadBytes)}; models up to {formatCount(limits.maxParams)} parameters.
             </li>
             <li>
               The public leaderboard scores {Math.round(competition.publicFraction * 100)} % of the test set while the competition runs; the other{" "}
@@ -212,16 +215,12 @@ export default async function CompetitionPage({ params, searchParams }: { params
             </>
           )}
           <div className="mt-4">
-            {phase === "open" || asInstructor ? (
-              quota.left > 0 || asInstructor ? (
-                <Link href={submitHref} className={`${buttonClass} w-full`}>
-                  Submit a model
-                </Link>
-              ) : (
-                <p className="text-sm text-slate-700">You have used today&apos;s submissions. Come back after the reset.</p>
-              )
+            {quota.refusal && !asInstructor ? (
+              <p className="text-sm text-slate-700">{quota.refusal.message}</p>
             ) : (
-              <p className="text-sm text-slate-700">{phase === "upcoming" ? "Submissions open when the competition starts." : "The competition is closed; it takes no more submissions."}</p>
+              <Link href={submitHref} className={`${buttonClass} w-full`}>
+                Submit a model
+              </Link>
             )}
           </div>
         </Card>

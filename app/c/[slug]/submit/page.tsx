@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/form";
 import { DATASETS, isDatasetName } from "@/datasets/registry";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
-import { submissionsLeftToday } from "@/lib/submissions/queries";
+import { submissionAdmission } from "@/lib/submissions/admission";
 import { isStudentPreview, loadCompetition } from "@/web/view/competition";
 import { formatBytes, formatDuration, plural } from "@/web/view/format";
 
@@ -15,16 +15,15 @@ export const metadata: Metadata = { title: "Submit" };
 export default async function SubmitPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { slug } = await params;
   const preview = isStudentPreview(await searchParams);
-  const { competition, isInstructor, phase, user } = await loadCompetition(slug);
-  const quota = await submissionsLeftToday(db(), competition.id, competition.dailyLimit, user.id);
+  const loaded = await loadCompetition(slug);
+  const { competition, isInstructor, user } = loaded;
+  // The same decision and messages as the API (lib/submissions/admission.ts).
+  const admission = await submissionAdmission(db(), loaded, user.id);
   const limits = resourceLimitsOf(competition);
   const budget = trainingBudgetOf(competition);
   const dataset = isDatasetName(competition.datasetId) ? DATASETS[competition.datasetId] : null;
 
-  let disabledReason: string | null = null;
-  if (!isInstructor && phase === "upcoming") disabledReason = "The competition has not opened yet. The form works from the opening time on.";
-  else if (!isInstructor && phase === "closed") disabledReason = "The competition is closed; it takes no more submissions.";
-  else if (!isInstructor && quota.left <= 0) disabledReason = `You have used all ${competition.dailyLimit} submissions for today. The count resets at 00:00 UTC.`;
+  const disabledReason = admission.refusal?.message ?? null;
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -33,8 +32,8 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
           <h2 className="mb-4 text-lg font-semibold">Submit a model</h2>
           <UploadForm
             slug={competition.slug}
-            allowedKinds={competition.allowedKinds}
-            maxUploadBytes={limits.maxUploadBytes}
+            allowedKinds={admission.allowedKinds}
+            maxUploadBytes={admission.maxUploadBytes}
             maxEpochs={budget.maxEpochs}
             channels={dataset?.shape[2] ?? 1}
             keepQuery={preview ? "?preview=student" : ""}
@@ -50,10 +49,10 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
           ) : (
             <>
               <p className="text-sm text-slate-700">
-                <span className="text-2xl font-semibold tabular-nums">{quota.left}</span> of {competition.dailyLimit} submissions left today.
+                <span className="text-2xl font-semibold tabular-nums">{admission.left}</span> of {admission.dailyLimit} submissions left today.
               </p>
               <p className="mt-1 text-sm text-slate-600">
-                Resets <LocalTime value={quota.resetsAt.toISOString()} style="short" />.
+                Resets <LocalTime value={admission.resetsAt.toISOString()} style="short" />.
               </p>
             </>
           )}
@@ -66,9 +65,9 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
                 Input {dataset.shape.join(" × ")} and {dataset.numClasses} outputs ({dataset.title}).
               </li>
             )}
-            <li>Upload size up to {formatBytes(limits.maxUploadBytes)}.</li>
+            <li>Upload size up to {formatBytes(admission.maxUploadBytes)}.</li>
             <li>At most {limits.maxParams.toLocaleString("en-US")} parameters.</li>
-            {competition.allowedKinds.includes("DEFINITION") && (
+            {admission.allowedKinds.includes("DEFINITION") && (
               <li>
                 Definitions train for at most {plural(budget.maxEpochs, "epoch")} and {formatDuration(budget.maxSeconds)}.
               </li>
