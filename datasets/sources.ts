@@ -29,6 +29,7 @@ import { checkCopy, checkCopyAt, md5Hex, sha256Hex, type CheckedCopy } from "./c
 import { cifarRecordCount, encodeCifar10Batch } from "./loaders/cifar";
 import { parseIdxImages, parseIdxLabels } from "./loaders/idx";
 import { filesFor, type DatasetFile, type DatasetName, type DatasetSpec, type Split } from "./registry";
+import { env } from "../lib/env";
 
 export type SourceKind = "data-dir" | "shared" | "debian" | "npm" | "url";
 
@@ -83,8 +84,8 @@ export function repoRoot(): string {
 }
 
 export function defaultDataDir(): string {
-  const env = process.env.HOLDOUT_DATA_DIR;
-  return env ? path.resolve(env) : path.join(repoRoot(), "data");
+  const configured = env().HOLDOUT_DATA_DIR;
+  return configured ? path.resolve(configured) : path.join(repoRoot(), "data");
 }
 
 export function resolveDataDir(dataDir?: string): string {
@@ -93,13 +94,13 @@ export function resolveDataDir(dataDir?: string): string {
 
 /** The verified shared copies: $HOLDOUT_SHARED_DIR/datasets, else <repo>/../shared/datasets. */
 export function sharedDatasetsDir(): string {
-  const env = process.env.HOLDOUT_SHARED_DIR;
-  return env ? path.resolve(env, "datasets") : path.resolve(repoRoot(), "../shared/datasets");
+  const configured = env().HOLDOUT_SHARED_DIR;
+  return configured ? path.resolve(configured, "datasets") : path.resolve(repoRoot(), "../shared/datasets");
 }
 
 /** Where Debian's dataset-* packages install (/usr/share/datasets; $HOLDOUT_DEBIAN_DATASETS_DIR overrides). */
 export function debianDatasetsDir(): string {
-  return path.resolve(process.env.HOLDOUT_DEBIAN_DATASETS_DIR || "/usr/share/datasets");
+  return path.resolve(env().HOLDOUT_DEBIAN_DATASETS_DIR);
 }
 
 export function fetchHint(spec: DatasetSpec): string {

@@ -16,6 +16,12 @@ const intFrom = (fallback: number, min: number, max: number) => {
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(fallback);
 };
 
+/** A whole number with no default (unset: the code decides, e.g. from the machine's cores). */
+const optionalIntFrom = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return optionalString.transform((value) => (value === undefined ? undefined : Number(value))).pipe(z.number({ error: message }).int(message).min(min, message).max(max, message).optional());
+};
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Any PostgreSQL server. Unset: `holdout start` runs an embedded one under .holdout/. */
@@ -65,6 +71,23 @@ const envSchema = z.object({
   }),
   /** API requests allowed per token per minute. */
   HOLDOUT_API_RATE_LIMIT: intFrom(120, 1, 100_000),
+  /** The verified shared copies of the datasets are looked for in $HOLDOUT_SHARED_DIR/datasets. Unset: <repo>/../shared. */
+  HOLDOUT_SHARED_DIR: optionalString,
+  /** Where Debian's dataset-* packages installed their files. */
+  HOLDOUT_DEBIAN_DATASETS_DIR: optionalString.transform((value) => value ?? "/usr/share/datasets"),
+  /** Holdout's root folder (child bundles in dist/). Unset: found from the working directory. */
+  HOLDOUT_ROOT: optionalString,
+  /** Upload checks (sandboxed children): wall-clock ceiling per check, parallel checks (unset: one per core), warm spares, queue length, heap per child. */
+  HOLDOUT_CHECK_TIMEOUT_SECONDS: intFrom(120, 1, 24 * 3600),
+  HOLDOUT_CHECK_CONCURRENCY: optionalIntFrom(1, 256),
+  HOLDOUT_CHECK_SPARES: optionalIntFrom(1, 256),
+  HOLDOUT_CHECK_QUEUE: intFrom(100, 1, 100_000),
+  HOLDOUT_CHECK_HEAP_MB: intFrom(3072, 128, 262_144),
+  /**
+   * Days a finished job (succeeded, failed, cancelled) is kept before the worker deletes it; the
+   * worker also deletes stored files no submission or test set uses any more.
+   */
+  HOLDOUT_RETENTION_DAYS: intFrom(30, 1, 36_500),
 });
 
 export type Env = z.infer<typeof envSchema>;

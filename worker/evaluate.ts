@@ -7,6 +7,7 @@ import { retryJobLater, settleJob } from "../lib/queue/queue";
 import { getBlob } from "../lib/storage/blobs";
 import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/schema";
 import { scrubPaths } from "../lib/scrub-paths";
+import { env } from "../lib/env";
 import { evaluationResultSchema, reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
 import { preprocessingSchema } from "../lib/models/preprocessing";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
@@ -71,7 +72,7 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
       files: submission.files.map((file) => ({ name: safeName(file.name), role: file.role })),
       preprocessing: preprocessingSchema.nullable().catch(null).parse(submission.preprocessing ?? null),
       trainingSettings: submission.trainingSettings,
-      dataset: { id: competition.datasetId, dataDir: process.env.HOLDOUT_DATA_DIR },
+      dataset: { id: competition.datasetId, dataDir: env().HOLDOUT_DATA_DIR },
       customTestSet,
       split: { seed: competition.splitSeed, publicFraction: competition.publicFraction },
       budget,

@@ -16,6 +16,7 @@ import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import type { CheckTask, CheckVerdict, ChildMessage, EngineRates } from "./protocol";
 import { forkSandbox, residentMegabytes } from "./spawn";
+import { env } from "../env";
 
 export class SandboxPlatformError extends Error {}
 
@@ -33,11 +34,6 @@ interface Spare {
 
 const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
 
-function numberFromEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
 export class CheckPool {
   readonly concurrency: number;
   readonly spareCount: number;
@@ -53,10 +49,11 @@ export class CheckPool {
 
   constructor(options: { concurrency?: number; spares?: number; maxQueue?: number; heapMb?: number } = {}) {
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-    this.concurrency = options.concurrency ?? numberFromEnv("HOLDOUT_CHECK_CONCURRENCY", Math.max(1, cores));
-    this.spareCount = options.spares ?? numberFromEnv("HOLDOUT_CHECK_SPARES", Math.min(2, this.concurrency));
-    this.maxQueue = options.maxQueue ?? numberFromEnv("HOLDOUT_CHECK_QUEUE", 100);
-    this.heapMb = options.heapMb ?? numberFromEnv("HOLDOUT_CHECK_HEAP_MB", 3072);
+    const settings = env();
+    this.concurrency = options.concurrency ?? settings.HOLDOUT_CHECK_CONCURRENCY ?? Math.max(1, cores);
+    this.spareCount = options.spares ?? settings.HOLDOUT_CHECK_SPARES ?? Math.min(2, this.concurrency);
+    this.maxQueue = options.maxQueue ?? settings.HOLDOUT_CHECK_QUEUE;
+    this.heapMb = options.heapMb ?? settings.HOLDOUT_CHECK_HEAP_MB;
   }
 
   /** Starts the spare children now (otherwise the first check does). */

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { env } from "../env";
 
 function isProjectRoot(dir: string): boolean {
   try {
@@ -29,7 +30,7 @@ let cachedRoot: string | undefined;
  */
 export function projectRoot(): string {
   if (cachedRoot) return cachedRoot;
-  const configured = process.env.HOLDOUT_ROOT;
+  const configured = env().HOLDOUT_ROOT;
   cachedRoot = configured ? path.resolve(configured) : (findUp(process.cwd()) ?? findUp(import.meta.dirname ?? process.cwd()) ?? process.cwd());
   return cachedRoot;
 }

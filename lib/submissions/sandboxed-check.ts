@@ -5,13 +5,11 @@
  */
 import type { Competition, TestSet } from "../db";
 import { resourceLimitsOf } from "../competitions/schema";
+import { env } from "../env";
 import { AppError } from "../errors";
 import { checkPool, SandboxPlatformError } from "../sandbox/check-pool";
 import { SandboxUnavailableError } from "../sandbox/spawn";
 import type { FileCheck, UploadedFile } from "./check-files";
-
-/** The platform's ceiling on one upload check's wall clock (the competition's own limit applies when lower). */
-const CHECK_TIMEOUT_SECONDS = Number(process.env.HOLDOUT_CHECK_TIMEOUT_SECONDS) || 120;
 
 export async function checkUploadInSandbox(input: {
   files: UploadedFile[];
@@ -37,7 +35,7 @@ export async function checkUploadInSandbox(input: {
           testSet: competition.testSet ? { shape: competition.testSet.shape, classNames: competition.testSet.classNames, count: competition.testSet.count } : null,
         },
       },
-      { memoryMb: limits.memoryMb, timeoutSeconds: Math.min(limits.timeoutSeconds, CHECK_TIMEOUT_SECONDS) },
+      { memoryMb: limits.memoryMb, timeoutSeconds: Math.min(limits.timeoutSeconds, env().HOLDOUT_CHECK_TIMEOUT_SECONDS) },
     );
   } catch (error) {
     if (error instanceof SandboxPlatformError || error instanceof SandboxUnavailableError) {

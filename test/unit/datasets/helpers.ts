@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { sharedDatasetsDir } from "@/datasets/sources";
+import { resetEnvCache } from "@/lib/env";
 
 /** The verified shared copies (../shared/datasets beside the repo, or $HOLDOUT_SHARED_DIR/datasets). */
 export const SHARED = sharedDatasetsDir();
@@ -28,6 +29,7 @@ export function useEnv(): (vars: Record<string, string | undefined>) => void {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+    resetEnvCache();
   });
   return (vars) => {
     for (const [k, v] of Object.entries(vars)) {
@@ -35,6 +37,8 @@ export function useEnv(): (vars: Record<string, string | undefined>) => void {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+    // Settings are read through env(), parsed once per process: read them again.
+    resetEnvCache();
   };
 }
 
