@@ -32,6 +32,11 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                     Instructor
                   </Link>
                 )}
+                {user.role === "ADMIN" && (
+                  <Link href="/admin" className="text-sm text-slate-700 hover:text-indigo-700">
+                    Admin
+                  </Link>
+                )}
               </>
             )}
             <div className="ml-auto flex items-center gap-4 text-sm">
@@ -39,7 +44,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                 <>
                   <Link href="/account" className="text-slate-700 hover:text-indigo-700">
                     {user.name}
-                    <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role === "INSTRUCTOR" ? "instructor" : "student"}</span>
+                    <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{user.role === "INSTRUCTOR" ? "instructor" : user.role === "ADMIN" ? "administrator" : "student"}</span>
                   </Link>
                   <SignOutButton />
                 </>

@@ -22,13 +22,17 @@ export function formatInZone(date: Date, style: TimeStyle, timeZone?: string): s
 
 /**
  * A time in the viewer's own time zone. The server does not know that zone, so the first render
- * (server HTML) shows UTC, and the browser replaces it right after hydration.
+ * (server HTML) shows UTC, and the browser replaces it right after hydration. `withUtc` also
+ * shows the UTC time next to the local one (open and close times everyone must agree on).
  */
-export function LocalTime({ value, style = "datetime", className }: { value: string | Date; style?: TimeStyle; className?: string }) {
+export function LocalTime({ value, style = "datetime", className, withUtc = false }: { value: string | Date; style?: TimeStyle; className?: string; withUtc?: boolean }) {
   const isClient = useIsClient();
   const date = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return <span className={className}>–</span>;
-  const text = isClient ? formatInZone(date, style) : formatInZone(date, style, "UTC");
+  const utc = formatInZone(date, style, "UTC");
+  const local = isClient ? formatInZone(date, style) : utc;
+  // withUtc: the UTC time as well, whenever the viewer's own zone shows something else.
+  const text = withUtc && local !== utc ? `${local} (${utc})` : local;
   return (
     <time dateTime={date.toISOString()} className={className} title={isClient ? `${date.toISOString()} (UTC)` : undefined} suppressHydrationWarning>
       {text}

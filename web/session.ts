@@ -1,11 +1,13 @@
 import { getServerSession, type Session } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { db } from "@/lib/db";
+import { can, isAdmin } from "@/lib/courses/permissions";
+import { db, type Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./auth-options";
 
-export type SessionUser = { id: string; email: string; name: string; role: "INSTRUCTOR" | "STUDENT"; mustChangePassword: boolean };
+/** `role` is the site role (ADMIN, INSTRUCTOR, STUDENT); what a user may do in a course is decided by lib/courses/permissions.ts. */
+export type SessionUser = { id: string; email: string; name: string; role: Role; mustChangePassword: boolean };
 
 /** Where a user who must change their password is sent; the only page they can use until then. */
 export const CHANGE_PASSWORD_PATH = "/account";
@@ -58,10 +60,24 @@ export async function requireInstructor(): Promise<SessionUser> {
   return user;
 }
 
-/** Course-level check: instructors of this course only. */
+/** Course-level check: instructors of this course (co-instructors included) only. */
 export async function requireCourseInstructor(courseId: string): Promise<SessionUser> {
   const user = await requireInstructor();
   const enrollment = await db().enrollment.findUnique({ where: { userId_courseId: { userId: user.id, courseId } } });
-  if (!enrollment || enrollment.role !== "INSTRUCTOR") forbidden();
+  if (!can(enrollment?.role, "manage")) forbidden();
+  return user;
+}
+
+/** For the site administrator's pages: a real 403 for everybody else. */
+export async function requireAdmin(): Promise<SessionUser> {
+  const user = await requireUser();
+  if (!isAdmin(user.role)) forbidden();
+  return user;
+}
+
+/** For server actions of the site administrator. */
+export async function requireActionAdmin(): Promise<SessionUser> {
+  const user = await requireActionUser();
+  if (!isAdmin(user.role)) throw new AppError("FORBIDDEN", "Only site administrators can do this.");
   return user;
 }

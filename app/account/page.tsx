@@ -30,7 +30,7 @@ export default async function AccountPage() {
           <dt className="text-slate-500">Email</dt>
           <dd className="col-span-2">{user.email}</dd>
           <dt className="text-slate-500">Role</dt>
-          <dd className="col-span-2">{user.role === "INSTRUCTOR" ? "Instructor" : "Student"}</dd>
+          <dd className="col-span-2">{user.role === "INSTRUCTOR" ? "Instructor" : user.role === "ADMIN" ? "Site administrator" : "Student"}</dd>
         </dl>
       </Card>
       <Card>

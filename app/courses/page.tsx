@@ -4,6 +4,7 @@ import { LocalTime } from "@/components/local-time";
 import { PhaseBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
+import { isStaffRole } from "@/lib/courses/permissions";
 import { db } from "@/lib/db";
 import { requireUser } from "@/web/session";
 import { JoinCourseForm } from "./join-course-form";
@@ -24,8 +25,13 @@ export default async function CoursesPage() {
       {enrollments.map(({ course, role }) => (
         <Card key={course.id}>
           <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-            <h2 className="text-xl font-semibold">{course.name}</h2>
-            {role === "INSTRUCTOR" && <span className="text-sm text-slate-500">Join code: <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code></span>}
+            <h2 className="text-xl font-semibold">
+              {course.name}
+              {course.term && <span className="ml-2 text-base font-normal text-slate-600">{course.term}</span>}
+              {role === "TA" && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600">teaching assistant</span>}
+              {course.archivedAt && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-900">archived</span>}
+            </h2>
+            {isStaffRole(role) && <span className="text-sm text-slate-500">Join code: <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code></span>}
           </div>
           {course.competitions.length === 0 ? (
             <p className="text-sm text-slate-600">No competitions yet.</p>

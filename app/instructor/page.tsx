@@ -6,6 +6,7 @@ import { Card, secondaryButtonClass } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
 import { requireInstructor } from "@/web/session";
+import { CreateCourseForm } from "./create-course-form";
 
 export const metadata: Metadata = { title: "Instructor" };
 
@@ -17,12 +18,12 @@ export default async function InstructorPage() {
       competitions: { orderBy: { createdAt: "asc" }, include: { _count: { select: { submissions: true } } } },
       _count: { select: { enrollments: { where: { role: "STUDENT" } } } },
     },
-    orderBy: { createdAt: "asc" },
+    orderBy: [{ archivedAt: { sort: "desc", nulls: "first" } }, { createdAt: "asc" }],
   });
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Instructor</h1>
-      {courses.length === 0 && <p className="text-slate-600">You teach no course yet. Ask an administrator to create one with `holdout create-instructor`, or to add you to a course.</p>}
+      {courses.length === 0 && <p className="text-slate-600">You teach no course yet. Create one below, or ask a colleague to add you to theirs as a co-instructor.</p>}
       {courses.map((course) => (
         <Card key={course.id}>
           <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -30,9 +31,12 @@ export default async function InstructorPage() {
               <Link href={`/instructor/courses/${course.id}`} className="hover:text-indigo-700 hover:underline">
                 {course.name}
               </Link>
+              {course.term && <span className="ml-2 text-base font-normal text-slate-600">{course.term}</span>}
+              {course.archivedAt && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-900">archived</span>}
             </h2>
             <span className="text-sm text-slate-600">
               {course._count.enrollments} students · join code <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code>
+              {!course.joinEnabled && " (off)"}
             </span>
           </div>
           {course.competitions.length === 0 ? (
@@ -64,6 +68,10 @@ export default async function InstructorPage() {
           </div>
         </Card>
       ))}
+      <Card>
+        <h2 className="mb-3 text-lg font-semibold">Create a course</h2>
+        <CreateCourseForm />
+      </Card>
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
-import { createInstructor } from "../../lib/accounts/accounts";
+import { createAdmin, createInstructor } from "../../lib/accounts/accounts";
 import { createPrismaClient } from "../../lib/db";
 import { resolveDatabase } from "../database";
 
-/** `holdout migrate` and `holdout create-instructor`: database administration. */
+/** `holdout migrate`, `holdout create-instructor` and `holdout create-admin`: database administration. */
 export function registerAdminCommands(program: Command) {
   program
     .command("migrate")
@@ -27,6 +27,25 @@ export function registerAdminCommands(program: Command) {
         console.log(`${created ? "Created" : "Reset"} instructor ${user.name} <${user.email}>`);
         console.log(`One-time password: ${password}`);
         console.log("They will be asked to choose their own password after signing in.");
+      } finally {
+        await prisma.$disconnect();
+        await database.stop();
+      }
+    });
+
+  program
+    .command("create-admin")
+    .description("create a site administrator account (or reset one) and print a one-time password; administrators create instructor accounts on /admin")
+    .requiredOption("--email <email>", "the administrator's email")
+    .requiredOption("--name <name>", "the administrator's full name")
+    .action(async (options: { email: string; name: string }) => {
+      const database = await resolveDatabase();
+      const prisma = createPrismaClient(database.url, { max: 1 });
+      try {
+        const { user, password, created } = await createAdmin(prisma, options);
+        console.log(`${created ? "Created" : "Reset"} administrator ${user.name} <${user.email}>`);
+        console.log(`One-time password: ${password}`);
+        console.log("They will be asked to choose their own password after signing in; then /admin creates instructor accounts.");
       } finally {
         await prisma.$disconnect();
         await database.stop();

@@ -10,12 +10,14 @@ import { registerInspectCommand } from "./inspect";
 import { registerScoreCommand } from "./score";
 import { registerBenchCommand } from "./bench";
 import { registerTestSetCommands } from "./test-set";
+import { registerCourseCommands } from "./course";
 
 /** Each CLI area registers its subcommands on the program. One line per area. */
 export const commands: Array<(program: Command) => void> = [
   registerDatasetsCommand,
   registerStartCommand,
   registerAdminCommands,
+  registerCourseCommands,
   registerWorkerCommand,
   registerInspectCommand,
   registerScoreCommand,

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import { createPrismaClient } from "../../lib/db";
 import { DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, isLoopbackHost, lockPublishedDemoAccounts, planDemoAccounts, seedDemo } from "../../lib/demo/seed";
-import { availableBuiltInDatasets } from "../../lib/demo/available-datasets";
+import { builtInDatasetAvailability } from "../../lib/demo/available-datasets";
 import { env } from "../../lib/env";
 import { holdoutHome, resolveDatabase } from "../database";
 import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
@@ -51,8 +51,10 @@ export function registerStartCommand(program: Command) {
             if (locked.length) log(`demo accounts still on the published default password can no longer sign in (listening on ${host}): ${locked.join(", ")}`);
           }
           if (config.HOLDOUT_DEMO === "true" && demoPlan.seed) {
-            const seeded = await seedDemo(prisma, { password: demoPlan.password, mustChangePassword: demoPlan.mustChangePassword, availableDatasets: await availableBuiltInDatasets() });
+            const datasets = await builtInDatasetAvailability();
+            const seeded = await seedDemo(prisma, { password: demoPlan.password, mustChangePassword: demoPlan.mustChangePassword, availableDatasets: datasets.filter((d) => d.available).map((d) => d.id) });
             demoSeeded = seeded.competitions;
+            for (const missing of datasets.filter((d) => !d.available)) log(`no demo competition for ${missing.id}: its verified test files are not on this machine (fetch them: ${missing.fetchCommand})`);
           } else if (config.HOLDOUT_DEMO === "true" && !demoPlan.seed) {
             log(`no demo course: ${demoPlan.reason}`);
           }

@@ -9,13 +9,15 @@ interface Tab {
   /** Active also on deeper paths (e.g. a submission under the overview). */
   prefix?: boolean;
   instructorOnly?: boolean;
+  /** Instructors and teaching assistants. */
+  staffOnly?: boolean;
 }
 
 /**
  * The competition's navigation. Instructor tabs disappear in `?preview=student`, and the preview
  * flag follows the student tabs so the instructor stays in the student's view.
  */
-export function CompetitionTabs({ slug, isInstructor }: { slug: string; isInstructor: boolean }) {
+export function CompetitionTabs({ slug, isInstructor, isStaff = isInstructor }: { slug: string; isInstructor: boolean; isStaff?: boolean }) {
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const preview = searchParams.get("preview") === "student";
@@ -25,16 +27,16 @@ export function CompetitionTabs({ slug, isInstructor }: { slug: string; isInstru
     { href: `${base}/submit`, label: "Submit" },
     { href: `${base}/leaderboard`, label: "Leaderboard" },
     { href: `${base}/manage`, label: "Settings", instructorOnly: true },
-    { href: `${base}/manage/submissions`, label: "All submissions", instructorOnly: true },
-    { href: `${base}/manage/grades`, label: "Grades", instructorOnly: true },
+    { href: `${base}/manage/submissions`, label: "All submissions", staffOnly: true },
+    { href: `${base}/manage/grades`, label: "Grades", staffOnly: true },
   ];
-  const visible = tabs.filter((tab) => !tab.instructorOnly || (isInstructor && !preview));
+  const visible = tabs.filter((tab) => (tab.instructorOnly ? isInstructor && !preview : tab.staffOnly ? isStaff && !preview : true));
   const isActive = (tab: Tab) => (tab.href === base ? pathname === base || pathname.startsWith(`${base}/submissions`) : pathname === tab.href);
   return (
     <nav aria-label="Competition" className="-mb-px flex flex-wrap gap-x-1 overflow-x-auto">
       {visible.map((tab) => {
         const active = isActive(tab);
-        const href = preview && !tab.instructorOnly ? `${tab.href}?preview=student` : tab.href;
+        const href = preview && !tab.instructorOnly && !tab.staffOnly ? `${tab.href}?preview=student` : tab.href;
         return (
           <Link
             key={tab.href}

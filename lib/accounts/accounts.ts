@@ -36,6 +36,9 @@ async function courseForJoinCode(prisma: PrismaClient, joinCode: string, who: { 
     await countFailure(prisma, keys.map((k) => k.key), JOIN_CODE_WINDOW_SECONDS);
     throw new AppError("NOT_FOUND", "No course has this join code. Check it with your instructor; codes look like DL-7K2Q.");
   }
+  if (!course.joinEnabled || course.archivedAt) {
+    throw new AppError("FORBIDDEN", "This course is not taking students with its join code right now. Ask your instructor to switch the join code on, or for a claim link.");
+  }
   return course;
 }
 
@@ -136,8 +139,12 @@ export function generateOneTimePassword(): string {
   return [group(), group(), group(), group()].join("-");
 }
 
-/** Makes (or resets) an instructor account and returns a one-time password to hand over. */
-export async function createInstructor(prisma: PrismaClient, input: { email: string; name: string }): Promise<{ user: PublicUser; password: string; created: boolean }> {
+/**
+ * Makes (or resets) an account with a site role that is handed out, not signed up for (instructor,
+ * administrator), and returns a one-time password to hand over; the account must choose its own
+ * password at its first sign-in. A reset signs out every session of the account.
+ */
+async function createHandedOutAccount(prisma: PrismaClient, input: { email: string; name: string }, role: "INSTRUCTOR" | "ADMIN"): Promise<{ user: PublicUser; password: string; created: boolean }> {
   const email = emailSchema.safeParse(input.email);
   if (!email.success) throw new AppError("BAD_REQUEST", firstIssue(email.error));
   const name = nameSchema.safeParse(input.name);
@@ -147,11 +154,20 @@ export async function createInstructor(prisma: PrismaClient, input: { email: str
   const existing = await prisma.user.findUnique({ where: { email: email.data } });
   const user = await prisma.user.upsert({
     where: { email: email.data },
-    create: { email: email.data, name: name.data, role: "INSTRUCTOR", passwordHash, mustChangePassword: true },
-    // A reset signs out every session of the account.
-    update: { name: name.data, role: "INSTRUCTOR", passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } },
+    create: { email: email.data, name: name.data, role, passwordHash, mustChangePassword: true },
+    update: { name: name.data, role, passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } },
   });
   return { user: toPublicUser(user), password, created: !existing };
+}
+
+/** Makes (or resets) an instructor account and returns a one-time password to hand over. */
+export async function createInstructor(prisma: PrismaClient, input: { email: string; name: string }): Promise<{ user: PublicUser; password: string; created: boolean }> {
+  return createHandedOutAccount(prisma, input, "INSTRUCTOR");
+}
+
+/** Makes (or resets) a site administrator account (creates instructor accounts) with a one-time password. */
+export async function createAdmin(prisma: PrismaClient, input: { email: string; name: string }): Promise<{ user: PublicUser; password: string; created: boolean }> {
+  return createHandedOutAccount(prisma, input, "ADMIN");
 }
 
 /** Enrolls an existing user in the course of a join code (wrong codes limited per user and address). */

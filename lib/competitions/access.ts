@@ -1,11 +1,15 @@
 import { AppError } from "../errors";
 import type { Competition, Course, PrismaClient, Role } from "../db";
+import { can } from "../courses/permissions";
 
 export interface CompetitionAccess {
   competition: Competition & { course: Course };
   /** The viewer's role in the competition's course. */
   role: Role;
+  /** May change the competition and the course ("manage": instructors and co-instructors). */
   isInstructor: boolean;
+  /** Sees every submission, the private leaderboard and grades ("see": instructors and TAs). */
+  isStaff: boolean;
 }
 
 /**
@@ -20,7 +24,7 @@ export async function competitionForUser(prisma: PrismaClient, slug: string, use
   if (!competition || !enrollment) {
     throw new AppError("NOT_FOUND", `No competition "${slug}" in your courses. Check the name on your course page.`);
   }
-  return { competition, role: enrollment.role, isInstructor: enrollment.role === "INSTRUCTOR" };
+  return { competition, role: enrollment.role, isInstructor: can(enrollment.role, "manage"), isStaff: can(enrollment.role, "see") };
 }
 
 export function competitionPhase(competition: Pick<Competition, "opensAt" | "closesAt">, now = new Date()): "upcoming" | "open" | "closed" {

@@ -2,6 +2,7 @@ import { AppError } from "../errors";
 import { Prisma, type Competition, type PrismaClient } from "../db";
 import { recordAudit, toAuditJson } from "../audit/record";
 import { requireCourseInstructor } from "./permissions";
+import { requireActiveCourse } from "../courses/courses";
 import { parseCompetitionInput, type CompetitionInput, type CompetitionSettings } from "./schema";
 import { countSubmissions, testSetLockedError, testSetMismatch } from "./test-sets";
 
@@ -80,9 +81,17 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Creates a competition in a course. Instructors of the course only; audited as "competition.create". */
-export async function createCompetition(prisma: PrismaClient, actorId: string, courseId: string, input: CompetitionInput): Promise<Competition> {
+export async function createCompetition(
+  prisma: PrismaClient,
+  actorId: string,
+  courseId: string,
+  input: CompetitionInput,
+  options: { /** Runs after the permission check and validation (e.g. the site's dataset-availability check). */ beforeCreate?: () => Promise<void> } = {},
+): Promise<Competition> {
   await requireCourseInstructor(prisma, actorId, courseId, "create competitions");
+  await requireActiveCourse(prisma, courseId);
   const settings = parseCompetitionInput(input);
+  await options.beforeCreate?.();
   await checkTestSet(prisma, settings.testSetId, courseId, settings.datasetId);
   if (await prisma.competition.findUnique({ where: { slug: settings.slug }, select: { id: true } })) throw await slugConflict(prisma, settings.slug);
   try {

@@ -11,8 +11,8 @@ const HOLDOUT = path.resolve(import.meta.dirname, "../../bin/holdout.mjs");
 let home: string;
 let port: number;
 
-function start(): { child: ChildProcess; output: () => string } {
-  const env: Record<string, string | undefined> = { ...process.env, HOLDOUT_HOME: home, PORT: String(port), HOLDOUT_DEMO_PASSWORD: "demo-password-1" };
+function start(extraEnv: Record<string, string> = {}): { child: ChildProcess; output: () => string } {
+  const env: Record<string, string | undefined> = { ...process.env, HOLDOUT_HOME: home, PORT: String(port), HOLDOUT_DEMO_PASSWORD: "demo-password-1", ...extraEnv };
   delete env.DATABASE_URL;
   delete env.NEXTAUTH_URL;
   let output = "";
@@ -70,5 +70,27 @@ describe("npm start", () => {
     await waitForHealth(second.child, second.output, (body) => body.database.up);
     expect(second.output()).not.toContain("initialising a new PostgreSQL cluster");
     expect(await stop(second.child)).toBe(0);
+  });
+
+  // Issue 13: on a fresh machine without Debian's Fashion-MNIST, the demo made a fashion-mnist
+  // competition whose every submission failed. The data directory and Debian's directory point at
+  // an empty folder here (datasets/sources.ts); MNIST and CIFAR-10 still come from ../shared.
+  it("creates no demo competition for a dataset whose verified files are absent, and says how to fetch it", { timeout: 400_000 }, async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), "holdout-no-datasets-"));
+    const previousHome = home;
+    home = await mkdtemp(path.join(os.tmpdir(), "holdout-start-fresh-"));
+    try {
+      const run = start({ HOLDOUT_DATA_DIR: empty, HOLDOUT_DEBIAN_DATASETS_DIR: empty });
+      await waitForHealth(run.child, run.output, (body) => body.database.up);
+      const log = run.output();
+      expect(log).toMatch(/competitions: mnist, cifar10\b/);
+      expect(log).toContain("no demo competition for fashion-mnist");
+      expect(log).toContain("holdout datasets fetch fashion-mnist");
+      expect(await stop(run.child)).toBe(0);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+      home = previousHome;
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { getServerSession } from "next-auth";
 import { hitRateLimit } from "@/lib/accounts/rate-limit";
 import { db } from "@/lib/db";
+import type { Role } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { authenticateToken } from "@/lib/tokens/tokens";
@@ -11,7 +12,8 @@ export interface ApiUser {
   id: string;
   email: string;
   name: string;
-  role: "INSTRUCTOR" | "STUDENT";
+  /** Site role (ADMIN, INSTRUCTOR, STUDENT); course roles are in Enrollment (lib/courses/permissions.ts). */
+  role: Role;
   /** How the request proved who it is. */
   via: "token" | "session";
   tokenId: string | null;

@@ -1,5 +1,6 @@
 import type { Competition, Course, PrismaClient, Role } from "@/lib/db";
 import { competitionPhase } from "@/lib/competitions/access";
+import { can } from "@/lib/courses/permissions";
 import { submissionsLeftToday } from "@/lib/submissions/queries";
 
 /** A competition as the API shows it to one user (see docs/api.md, "Competition"). */
@@ -11,7 +12,7 @@ export async function competitionJson(
   options: { detail?: boolean; now?: Date } = {},
 ) {
   const now = options.now ?? new Date();
-  const isInstructor = role === "INSTRUCTOR";
+  const isInstructor = can(role, "manage");
   const left = isInstructor ? null : await submissionsLeftToday(prisma, competition.id, competition.dailyLimit, userId, now);
   return {
     slug: competition.slug,
@@ -27,7 +28,7 @@ export async function competitionJson(
     /** null for instructors: their baseline submissions are not limited. */
     remainingToday: left ? left.left : null,
     resetsAt: left ? left.resetsAt : null,
-    role: isInstructor ? "instructor" : "student",
+    role: isInstructor ? "instructor" : role === "TA" ? "ta" : "student",
     ...(options.detail
       ? {
           description: competition.description,

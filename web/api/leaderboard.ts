@@ -2,7 +2,7 @@ import { competitionForUser } from "@/lib/competitions/access";
 import type { Competition, PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
-import { requireCourseInstructor } from "@/lib/competitions/permissions";
+import { requireCourseStaff } from "@/lib/competitions/permissions";
 
 export type Board = "public" | "private";
 
@@ -18,13 +18,13 @@ export function leaderboardRows(prisma: PrismaClient, competition: Pick<Competit
 }
 
 /**
- * For the instructor-only CSV exports: the competition by slug, a 404 for anyone outside its
- * course (as for a competition that does not exist, so other courses' slugs do not leak), and a
- * 403 for its students.
+ * For the staff-only CSV exports (instructors and TAs): the competition by slug, a 404 for anyone
+ * outside its course (as for a competition that does not exist, so other courses' slugs do not
+ * leak), and a 403 for its students.
  */
 export async function competitionForInstructor(prisma: PrismaClient, slug: string, userId: string, doing: string): Promise<Competition> {
   const { competition } = await competitionForUser(prisma, slug, userId);
-  await requireCourseInstructor(prisma, userId, competition.courseId, doing);
+  await requireCourseStaff(prisma, userId, competition.courseId, doing);
   return competition;
 }
 

@@ -22,10 +22,17 @@ export const loadCompetition = cache(async (slug: string) => {
 
 export type LoadedCompetition = Awaited<ReturnType<typeof loadCompetition>>;
 
-/** For instructor-only competition pages: a real 403 for the course's students. */
+/** For competition pages that change things (instructors, co-instructors): a real 403 for everyone else in the course. */
 export async function loadCompetitionAsInstructor(slug: string): Promise<LoadedCompetition> {
   const loaded = await loadCompetition(slug);
   if (!loaded.isInstructor) forbidden();
+  return loaded;
+}
+
+/** For staff pages that only show (all submissions, grades): instructors and TAs; a real 403 for students. */
+export async function loadCompetitionAsStaff(slug: string): Promise<LoadedCompetition> {
+  const loaded = await loadCompetition(slug);
+  if (!loaded.isStaff) forbidden();
   return loaded;
 }
 

@@ -16,7 +16,7 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
  * the pages' loading boundaries, so it still sets the response status.
  */
 export default async function CompetitionLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
-  const { competition, isInstructor, phase } = await loadCompetition((await params).slug);
+  const { competition, isInstructor, isStaff, phase } = await loadCompetition((await params).slug);
   return (
     <div className="space-y-6">
       <header className="space-y-3 border-b border-slate-200">
@@ -31,11 +31,11 @@ export default async function CompetitionLayout({ children, params }: { children
         </div>
         <p className="text-sm text-slate-600">
           {phase === "upcoming" ? "Opens " : "Opened "}
-          <LocalTime value={competition.opensAt.toISOString()} /> · {phase === "closed" ? "closed " : "closes "}
-          <LocalTime value={competition.closesAt.toISOString()} />
+          <LocalTime value={competition.opensAt.toISOString()} withUtc /> · {phase === "closed" ? "closed " : "closes "}
+          <LocalTime value={competition.closesAt.toISOString()} withUtc />
         </p>
         <Suspense fallback={<div className="h-10" />}>
-          <CompetitionTabs slug={competition.slug} isInstructor={isInstructor} />
+          <CompetitionTabs slug={competition.slug} isInstructor={isInstructor} isStaff={isStaff} />
         </Suspense>
       </header>
       {children}

@@ -14,9 +14,10 @@ export default async function LeaderboardPage({ params, searchParams }: { params
   const { slug } = await params;
   const query = await searchParams;
   const preview = isStudentPreview(query);
-  const { competition, isInstructor, phase, user } = await loadCompetition(slug);
+  const { competition, isStaff, phase, user } = await loadCompetition(slug);
   const closed = phase === "closed";
-  const asInstructor = isInstructor && !preview;
+  // Staff (instructors and TAs) see the private board before the close.
+  const asInstructor = isStaff && !preview;
   // After the close everyone sees the private board; before, instructors may look at it (?board=private).
   const wantsPrivate = closed ? query.board !== "public" : asInstructor && query.board === "private";
   const rows: BoardRow[] = wantsPrivate

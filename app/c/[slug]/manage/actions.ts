@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { closeCompetitionNow } from "@/lib/competitions/close";
 import { updateCompetition } from "@/lib/competitions/manage";
 import { disqualifySubmission, reinstateSubmission } from "@/lib/competitions/moderation";
 import { rescoreCompetition } from "@/lib/competitions/rescore";
@@ -44,4 +45,14 @@ export async function reinstateAction(submissionId: string) {
     revalidatePath("/c", "layout");
     return null;
   }, "Reinstated.");
+}
+
+/** "Close now" (after the page's confirmation); the lib checks the instructor and that it is still open. */
+export async function closeNowAction(competitionId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const competition = await closeCompetitionNow(db(), user.id, competitionId);
+    revalidatePath(`/c/${competition.slug}`, "layout");
+    return { closesAt: competition.closesAt.toISOString() };
+  });
 }

@@ -1,7 +1,7 @@
-import { loadCompetitionAsInstructor } from "@/web/view/competition";
+import { loadCompetitionAsStaff } from "@/web/view/competition";
 
 /** Instructor pages of a competition: a real 403 for the course's students, checked above the loading boundaries. */
 export default async function ManageLayout({ children, params }: { children: React.ReactNode; params: Promise<{ slug: string }> }) {
-  await loadCompetitionAsInstructor((await params).slug);
+  await loadCompetitionAsStaff((await params).slug);
   return children;
 }

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { createClaimLinks } from "@/lib/accounts/claim";
 import { createCompetition } from "@/lib/competitions/manage";
+import { addStaff, updateCourse, type CourseUpdate, type StaffInput } from "@/lib/courses/courses";
 import { db } from "@/lib/db";
+import { requireDatasetAvailable } from "@/lib/demo/available-datasets";
 import { AppError } from "@/lib/errors";
 import { importRoster, removeStudent } from "@/lib/roster";
 import { runAction } from "@/web/action-result";
@@ -14,7 +16,8 @@ import type { CompetitionInput } from "@/lib/competitions/schema";
 export async function createCompetitionAction(courseId: string, input: Record<string, unknown>, _force: boolean) {
   return runFormAction(async () => {
     const user = await actionUser();
-    const competition = await createCompetition(db(), user.id, courseId, input as CompetitionInput);
+    // (The lib checks the instructor first; the dataset check runs after it so outsiders learn nothing.)
+    const competition = await createCompetition(db(), user.id, courseId, input as CompetitionInput, { beforeCreate: () => requireDatasetAvailable(input?.datasetId) });
     revalidatePath("/instructor");
     revalidatePath("/courses");
     return { slug: competition.slug };
@@ -50,5 +53,26 @@ export async function createClaimLinksAction(courseId: string, userIds?: string[
     const only = Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === "string").slice(0, 10_000) : undefined;
     const links = await createClaimLinks(db(), user.id, courseId, { userIds: only });
     return links.map((link) => ({ userId: link.userId, email: link.email, name: link.name, studentNumber: link.studentNumber, kind: link.kind, path: link.path, expiresAt: link.expiresAt.toISOString() }));
+  });
+}
+
+/** The course's join code (new / on / off), name, term, archive state; instructors of the course only (the lib checks). */
+export async function updateCourseAction(courseId: string, update: CourseUpdate) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const course = await updateCourse(db(), user.id, courseId, update);
+    revalidatePath(`/instructor/courses/${courseId}`);
+    revalidatePath("/instructor");
+    return { joinCode: course.joinCode ?? null, joinEnabled: course.joinEnabled, archived: course.archived };
+  });
+}
+
+/** Adds a co-instructor or TA by email; instructors of the course only (the lib checks). */
+export async function addStaffAction(courseId: string, input: StaffInput) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const member = await addStaff(db(), user.id, courseId, input);
+    revalidatePath(`/instructor/courses/${courseId}`);
+    return member;
   });
 }

@@ -1,23 +1,32 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { CloseNowButton } from "@/components/instructor/close-now";
 import { CompetitionForm } from "@/components/instructor/competition-form";
 import { Card } from "@/components/ui/form";
 import { loadTestSetPreview } from "@/lib/competitions/test-sets";
 import { db } from "@/lib/db";
 import { loadCompetitionAsInstructor } from "@/web/view/competition";
 import { datasetChoices, formValuesFromCompetition } from "@/web/view/competition-form";
-import { updateCompetitionAction } from "../actions";
+import { closeNowAction, updateCompetitionAction } from "../actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function ManagePage({ params }: { params: Promise<{ slug: string }> }) {
-  const { competition } = await loadCompetitionAsInstructor((await params).slug);
+  const { competition, phase } = await loadCompetitionAsInstructor((await params).slug);
   const [testSets, submissions, attachedPreview] = await Promise.all([
     db().testSet.findMany({ where: { courseId: competition.courseId }, select: { id: true, name: true, count: true }, orderBy: { createdAt: "asc" } }),
     db().submission.count({ where: { competitionId: competition.id, status: { not: "CANCELLED" } } }),
     competition.testSetId ? loadTestSetPreview(db(), competition.testSetId, competition) : null,
   ]);
   return (
+    <div className="space-y-6">
+    {phase !== "closed" && (
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">Close the competition</h2>
+        <p className="mb-3 text-sm text-slate-600">Ends the competition at this moment instead of at its close time.</p>
+        <CloseNowButton title={competition.title} closeNow={closeNowAction.bind(null, competition.id)} />
+      </Card>
+    )}
     <Card>
       <div className="mb-4 flex flex-wrap items-baseline justify-between gap-3">
         <h2 className="text-lg font-semibold">Competition settings</h2>
@@ -36,5 +45,6 @@ export default async function ManagePage({ params }: { params: Promise<{ slug: s
         save={updateCompetitionAction.bind(null, competition.id)}
       />
     </Card>
+    </div>
   );
 }

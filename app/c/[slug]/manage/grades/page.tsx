@@ -4,13 +4,13 @@ import { Alert, Card, secondaryButtonClass } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { gradeTable, type GradeRow } from "@/lib/grading";
-import { loadCompetitionAsInstructor } from "@/web/view/competition";
+import { loadCompetitionAsStaff } from "@/web/view/competition";
 import { formatScore } from "@/web/view/format";
 
 export const metadata: Metadata = { title: "Grades" };
 
 export default async function GradesPage({ params }: { params: Promise<{ slug: string }> }) {
-  const { competition, phase } = await loadCompetitionAsInstructor((await params).slug);
+  const { competition, phase } = await loadCompetitionAsStaff((await params).slug);
   let rows: GradeRow[] = [];
   let problem: string | null = null;
   try {

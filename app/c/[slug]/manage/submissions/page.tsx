@@ -5,7 +5,7 @@ import { LocalTime } from "@/components/local-time";
 import { Pill, StatusBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
-import { loadCompetitionAsInstructor } from "@/web/view/competition";
+import { loadCompetitionAsStaff } from "@/web/view/competition";
 import { formatScore, kindShortLabel } from "@/web/view/format";
 import { disqualifyAction, reinstateAction, rescoreAction } from "../actions";
 
@@ -15,7 +15,7 @@ const STATUSES = ["QUEUED", "VALIDATING", "TRAINING", "SCORING", "SCORED", "FAIL
 const PAGE_SIZE = 200;
 
 export default async function AllSubmissionsPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { competition } = await loadCompetitionAsInstructor((await params).slug);
+  const { competition, isInstructor } = await loadCompetitionAsStaff((await params).slug);
   const query = await searchParams;
   const status = typeof query.status === "string" && (STATUSES as readonly string[]).includes(query.status) ? (query.status as (typeof STATUSES)[number]) : null;
   const page = Math.max(1, Number(query.page) || 1);
@@ -42,10 +42,10 @@ export default async function AllSubmissionsPage({ params, searchParams }: { par
           <div>
             <h2 className="text-lg font-semibold">All submissions</h2>
             <p className="text-sm text-slate-600">
-              {all} in total. Private scores are shown to instructors only until the close.
+              {all} in total. Private scores are shown to the course's staff only until the close.
             </p>
           </div>
-          <RescoreAllButton total={all - countOf("CANCELLED")} rescoreAction={rescoreAction.bind(null, competition.id)} />
+          {isInstructor && <RescoreAllButton total={all - countOf("CANCELLED")} rescoreAction={rescoreAction.bind(null, competition.id)} />}
         </div>
         <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
           <Link href={base} aria-current={status === null ? "page" : undefined} className={`rounded-full px-3 py-1 ${status === null ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-700 hover:bg-slate-200"}`}>
@@ -119,12 +119,14 @@ export default async function AllSubmissionsPage({ params, searchParams }: { par
                     <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.score?.publicScore)}</td>
                     <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.score?.privateScore)}</td>
                     <td className="py-2 pr-3">
-                      <DisqualifyControl
-                        owner={row.user.name}
-                        disqualifiedReason={row.disqualifiedReason}
-                        disqualifyAction={disqualifyAction.bind(null, row.id)}
-                        reinstateAction={reinstateAction.bind(null, row.id)}
-                      />
+                      {isInstructor && (
+                        <DisqualifyControl
+                          owner={row.user.name}
+                          disqualifiedReason={row.disqualifiedReason}
+                          disqualifyAction={disqualifyAction.bind(null, row.id)}
+                          reinstateAction={reinstateAction.bind(null, row.id)}
+                        />
+                      )}
                     </td>
                   </tr>
                 ))}

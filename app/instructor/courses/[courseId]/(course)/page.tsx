@@ -6,7 +6,9 @@ import { PhaseBadge } from "@/components/ui/badge";
 import { buttonClass, Card, secondaryButtonClass } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
+import { AddStaffForm, ArchiveCourseButton, JoinCodeControls } from "@/components/instructor/course-settings";
 import { requireCourseInstructor } from "@/web/session";
+import { addStaffAction, updateCourseAction } from "../actions";
 
 export const metadata: Metadata = { title: "Course" };
 
@@ -19,6 +21,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
     where: { id: courseId },
     include: {
       competitions: { orderBy: { opensAt: "asc" }, include: { _count: { select: { submissions: true } } } },
+      enrollments: { where: { role: { in: ["INSTRUCTOR", "TA"] } }, include: { user: { select: { name: true, email: true } } }, orderBy: { createdAt: "asc" } },
       _count: { select: { enrollments: { where: { role: "STUDENT" } } } },
     },
   });
@@ -32,7 +35,11 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
               ← Instructor
             </Link>
           </p>
-          <h1 className="text-2xl font-semibold">{course.name}</h1>
+          <h1 className="text-2xl font-semibold">
+            {course.name}
+            {course.term && <span className="ml-2 text-lg font-normal text-slate-600">{course.term}</span>}
+            {course.archivedAt && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-sm font-normal text-amber-900">archived</span>}
+          </h1>
           <p className="text-sm text-slate-600">
             {course._count.enrollments} students · join code <code className="rounded bg-slate-100 px-1.5 py-0.5">{course.joinCode}</code>
           </p>
@@ -100,6 +107,30 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
             </table>
           </div>
         )}
+      </Card>
+      <Card>
+        <h2 className="mb-3 text-lg font-semibold">Joining</h2>
+        <JoinCodeControls joinCode={course.joinCode} joinEnabled={course.joinEnabled} update={updateCourseAction.bind(null, course.id)} />
+      </Card>
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">Staff</h2>
+        <p className="mb-3 text-sm text-slate-600">Co-instructors change everything an instructor can. Teaching assistants see every submission, the private leaderboard and the grades, and change nothing.</p>
+        <ul className="mb-4 divide-y divide-slate-100 text-sm">
+          {course.enrollments.map((member) => (
+            <li key={member.id} className="flex justify-between gap-2 py-1.5">
+              <span>
+                {member.user.name} <span className="text-slate-600">&lt;{member.user.email}&gt;</span>
+              </span>
+              <span className="text-slate-600">{member.role === "INSTRUCTOR" ? "instructor" : "teaching assistant"}</span>
+            </li>
+          ))}
+        </ul>
+        <AddStaffForm addStaff={addStaffAction.bind(null, course.id)} />
+      </Card>
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">Archive</h2>
+        <p className="mb-3 text-sm text-slate-600">An archived course keeps everything readable but takes no joins and no new competitions.</p>
+        <ArchiveCourseButton archived={course.archivedAt !== null} update={updateCourseAction.bind(null, course.id)} />
       </Card>
     </div>
   );

@@ -14,8 +14,8 @@ export const GET = apiHandler<{ slug: string }>(async (request, { slug }) => {
   const user = await apiUser(request);
   const board = parseBoard(request);
   const prisma = db();
-  const { competition, isInstructor } = await competitionForUser(prisma, slug, user.id);
-  const rows = await leaderboardRows(prisma, competition, board, isInstructor);
+  const { competition, isStaff } = await competitionForUser(prisma, slug, user.id);
+  const rows = await leaderboardRows(prisma, competition, board, isStaff);
   return apiJson({
     competition: { slug: competition.slug, title: competition.title, phase: competitionPhase(competition), closesAt: competition.closesAt },
     board,
