@@ -6,7 +6,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { splitPublicPrivate } from "../../datasets";
 import { currentEngine } from "../engine/backend";
+import { chooseScorer, onnxEngineLabel, OnnxUnavailableError, scoringEngineFromEnv, type ScorerChoice, type ScoringEngine } from "../engine/onnx";
 import { formatProblem, loadSubmissionModel, predictImages, type Preprocessing } from "../models";
+import type { LoadedSubmission } from "../models/load";
+import { applyLookup, pixelLookupTables } from "../models/preprocessing";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { parseTrainingHistory } from "../submissions/history";
 import { summarizeCurves } from "./curves";
@@ -32,13 +35,48 @@ export interface EvaluationRequest {
   training?: { load: () => Promise<TrainingSet>; settings: unknown; budget: TrainingBudget; cpuShare?: number };
   /** Examples per inference batch (default: what the memory limit allows, else 256). */
   batchSize?: number;
+  /**
+   * Scoring engine (lib/engine/onnx): "auto" = ONNX Runtime when the model exports, else TF.js;
+   * "onnx" = the same, but a runtime that cannot load is the platform's failure; "tfjs" = TF.js
+   * only. Default: HOLDOUT_SCORING_ENGINE, else auto. Training always runs on TF.js.
+   */
+  scoringEngine?: ScoringEngine;
+  /** ONNX Runtime intra-op threads (default 1; 2 where the job has the machine to itself). */
+  scoringThreads?: number;
   onProgress?: (event: EvaluationProgress) => void | Promise<void>;
 }
 
-function engineReport(): EngineReport {
+/** The engine that predicted: ONNX Runtime, or the TF.js backend and why not ONNX Runtime. */
+function engineReport(onnx: { threads: number } | null, fallbackReason: string | null): EngineReport {
+  if (onnx) return { backend: "onnxruntime", device: "cpu", threads: onnx.threads, skipped: [], label: onnxEngineLabel(onnx.threads) };
   const engine = currentEngine();
-  if (!engine) return { backend: tf.getBackend(), skipped: [] };
-  return { backend: engine.backend, device: engine.device, threads: engine.details.wasmThreads ?? null, skipped: engine.details.skipped };
+  const notOnnx = fallbackReason ? [{ backend: "onnxruntime", reason: fallbackReason }] : [];
+  const backend = engine?.backend ?? tf.getBackend();
+  const label = `tfjs-${backend}${fallbackReason ? `: ${fallbackReason}` : ""}`;
+  if (!engine) return { backend, skipped: notOnnx, label };
+  return { backend, device: engine.device, threads: engine.details.wasmThreads ?? null, skipped: [...notOnnx, ...engine.details.skipped], label };
+}
+
+/** The preprocessed first examples (the same lookup the scorer uses): ONNX Runtime's check against TF.js. */
+function probeValues(loaded: LoadedSubmission, test: TestData, count: number): Float32Array {
+  const [, , c] = test.shape;
+  const perImage = test.shape[0] * test.shape[1] * c;
+  const n = Math.min(count, test.count);
+  return applyLookup(test.images.subarray(0, n * perImage), pixelLookupTables(loaded.preprocessing, c), new Float32Array(n * perImage));
+}
+
+/** Predicts on the test set with the chosen engine; an ONNX Runtime failure mid-way reruns it on TF.js. */
+async function predictTestSet(loaded: LoadedSubmission, test: TestData, batchSize: number, choice: ScorerChoice) {
+  const { scorer } = choice;
+  if (scorer) {
+    try {
+      return { predictions: await predictImages(loaded, test.images, test.count, test.shape, { batchSize, runBatch: (values, n) => scorer.run(values, n) }), onnx: scorer, fallbackReason: null };
+    } catch (error) {
+      const reason = `onnxruntime failed while scoring: ${(error as Error).message.split("\n")[0].slice(0, 200)}`;
+      return { predictions: await predictImages(loaded, test.images, test.count, test.shape, { batchSize }), onnx: null, fallbackReason: reason };
+    }
+  }
+  return { predictions: await predictImages(loaded, test.images, test.count, test.shape, { batchSize }), onnx: null, fallbackReason: choice.fallbackReason };
 }
 
 export async function evaluateSubmission(request: EvaluationRequest): Promise<EvaluationResult> {
@@ -73,8 +111,21 @@ export async function evaluateSubmission(request: EvaluationRequest): Promise<Ev
     } else if (historyFile) curves = summarizeCurves("history", parseTrainingHistory(historyFile.name, historyFile.data));
 
     await request.onProgress?.({ type: "phase", phase: "SCORING" });
+    let choice: ScorerChoice;
+    try {
+      choice = await chooseScorer(loaded, probeValues(loaded, test, 16), { engine: request.scoringEngine ?? scoringEngineFromEnv(), threads: request.scoringThreads });
+    } catch (error) {
+      if (error instanceof OnnxUnavailableError) throw new PlatformError(error.message);
+      throw error;
+    }
     const started = performance.now();
-    const predictions = await predictImages(loaded, test.images, test.count, test.shape, { batchSize: request.batchSize ?? loaded.scoringBatchSize ?? 256 });
+    let scored: Awaited<ReturnType<typeof predictTestSet>>;
+    try {
+      scored = await predictTestSet(loaded, test, request.batchSize ?? loaded.scoringBatchSize ?? 256, choice);
+    } finally {
+      await choice.scorer?.release().catch(() => {});
+    }
+    const { predictions } = scored;
     const seconds = (performance.now() - started) / 1000;
     const kind = predictions.outputKind === "logits" ? "logits" : "probabilities";
     const labels = test.labels.subarray(0, test.count);
@@ -82,7 +133,7 @@ export async function evaluateSubmission(request: EvaluationRequest): Promise<Ev
     const all = Uint32Array.from({ length: test.count }, (_, i) => i);
     const metricsOf = (rows: ArrayLike<number>) => splitMetrics(predictions.outputs, predictions.probabilities, labels, rows, test.numClasses, kind, test.classNames);
     const warnings = loaded.warnings.map(formatProblem);
-    const engine = engineReport();
+    const engine = engineReport(scored.onnx, scored.fallbackReason);
     return evaluationResultSchema.parse({
       backend: engine.backend,
       examplesPerSecond: seconds > 0 ? test.count / seconds : 0,

@@ -97,6 +97,8 @@ export const engineReportSchema = z.object({
   device: z.enum(["gpu", "cpu"]).optional(),
   threads: z.number().int().positive().nullable().optional(),
   skipped: z.array(z.object({ backend: z.string(), reason: z.string() })).default([]),
+  /** One line for people: "onnxruntime (cpu, 1 thread)", or "tfjs-wasm: exporter refused layer 'x' (Lambda): ...". */
+  label: z.string().optional(),
 });
 export type EngineReport = z.output<typeof engineReportSchema>;
 

@@ -15,6 +15,12 @@ export interface PredictOptions {
   /** Defaults to the submission's resolved preprocessing. */
   preprocessing?: Preprocessing;
   batchSize?: number;
+  /**
+   * Another engine for the same batches (ONNX Runtime, lib/engine/onnx): gets the preprocessed
+   * NHWC values of n examples ([n, ...inputShape]) and resolves to their n x numClasses outputs.
+   * Absent: TF.js runs the model (loaded.predictBatch).
+   */
+  runBatch?: (values: Float32Array, n: number) => Promise<Float32Array>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -54,6 +60,13 @@ export async function predictImages(
     const n = Math.min(batchSize, count - start);
     const pixels = images.subarray(start * valuesPerImage, (start + n) * valuesPerImage);
     const values = applyLookup(pixels, tables, buffer.subarray(0, n * valuesPerImage));
+    if (opts.runBatch) {
+      const y = await opts.runBatch(values, n);
+      if (y.length !== n * k) throw new Error(`the scoring engine returned ${y.length} values for ${n} examples of ${k} classes`);
+      outputs.set(y, start * k);
+      opts.onProgress?.(start + n, count);
+      continue;
+    }
     const x = tf.tensor(values, [n, ...loaded.inputShape], "float32");
     let y: tf.Tensor | null = null;
     try {
