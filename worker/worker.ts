@@ -3,6 +3,8 @@ import os from "node:os";
 import type { Job, PrismaClient } from "../lib/db";
 import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "../lib/queue/queue";
 import { JOB_TYPES } from "../lib/queue/jobs";
+import { env } from "../lib/env";
+import { cleanUpStorage, RETENTION_INTERVAL_MS } from "../lib/storage/retention";
 import { runEvaluationJob, type EvaluateContext } from "./evaluate";
 
 export interface WorkerOptions {
@@ -12,6 +14,10 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
   staleAfterSeconds?: number;
+  /** Finished jobs older than this are deleted, with blobs nothing refers to (default HOLDOUT_RETENTION_DAYS). */
+  retentionDays?: number;
+  /** How often that clean-up runs (default hourly; also once at start). */
+  retentionIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -66,6 +72,19 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     }
   }
 
+  const retentionDays = options.retentionDays ?? env().HOLDOUT_RETENTION_DAYS;
+  let cleaning: Promise<void> | null = null;
+  function cleanUp() {
+    cleaning ??= cleanUpStorage(prisma, { retentionDays })
+      .then((result) => {
+        if (result.jobs || result.blobs) log(`clean-up: deleted ${result.jobs} finished job(s) older than ${retentionDays} days and ${result.blobs} unreferenced file(s)`);
+      })
+      .catch((error: unknown) => log(`clean-up failed (will retry): ${(error as Error).message.split("\n")[0]}`))
+      .finally(() => {
+        cleaning = null;
+      });
+  }
+
   async function runJob(job: Job) {
     try {
       if (job.type === JOB_TYPES.evaluateSubmission) await runEvaluationJob(job, context);
@@ -80,10 +99,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   }
 
   const heartbeatTimer = setInterval(() => void beat(), heartbeatIntervalMs);
+  const retentionTimer = setInterval(cleanUp, options.retentionIntervalMs ?? RETENTION_INTERVAL_MS);
 
   const done = (async () => {
     await beat();
     log(`worker ${id} ready (concurrency ${concurrency}, backend preference ${options.backend})`);
+    cleanUp();
     while (!stopping) {
       if (running.size >= concurrency) {
         await Promise.race(running.values());
@@ -108,6 +129,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     }
     await Promise.all(running.values());
     clearInterval(heartbeatTimer);
+    clearInterval(retentionTimer);
+    await cleaning;
     await prisma.worker.delete({ where: { id } }).catch(() => {});
   })();
 

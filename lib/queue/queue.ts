@@ -93,3 +93,14 @@ export async function queuePosition(prisma: PrismaClient, submissionId: string):
   const ahead = await prisma.job.count({ where: { status: "PENDING", createdAt: { lt: job.createdAt } } });
   return ahead + 1;
 }
+
+/** Deletes finished jobs (succeeded, failed, cancelled) that finished before `before`; pending and running ones stay. */
+export async function deleteFinishedJobs(tx: Tx, before: Date): Promise<number> {
+  const { count } = await tx.job.deleteMany({
+    where: {
+      status: { in: ["SUCCEEDED", "FAILED", "CANCELLED"] },
+      OR: [{ finishedAt: { lt: before } }, { finishedAt: null, createdAt: { lt: before } }],
+    },
+  });
+  return count;
+}

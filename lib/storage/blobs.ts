@@ -24,7 +24,21 @@ export async function getBlob(tx: Tx, digest: string): Promise<Uint8Array> {
   return new Uint8Array(blob.data);
 }
 
-/** Removes blobs no file or test set refers to any more. */
-export async function deleteOrphanBlobs(tx: Tx): Promise<number> {
-  return tx.$executeRaw`DELETE FROM "Blob" b WHERE NOT EXISTS (SELECT 1 FROM "SubmissionFile" f WHERE f."blobSha256" = b."sha256") AND NOT EXISTS (SELECT 1 FROM "TestSet" t WHERE t."blobSha256" = b."sha256")`;
+/**
+ * Removes blobs nothing refers to any more (e.g. the files of deleted submissions). "Refers" is
+ * read from the database itself: every foreign key that points at "Blob" (SubmissionFile,
+ * TestSet, and any table added later) is checked, and the foreign keys still refuse a delete
+ * that races a new reference. Blobs younger than `olderThan` are kept, so a blob written just
+ * before the row that refers to it is never taken. Returns how many were deleted.
+ */
+export async function deleteOrphanBlobs(tx: Tx, options: { olderThan?: Date } = {}): Promise<number> {
+  const references = await tx.$queryRaw<Array<{ tbl: string; col: string }>>`
+    SELECT c.conrelid::regclass::text AS tbl, quote_ident(a.attname) AS col
+    FROM pg_constraint c
+    JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+    WHERE c.contype = 'f' AND c.confrelid = '"Blob"'::regclass AND array_length(c.conkey, 1) = 1`;
+  const unreferenced = references.map((ref) => `NOT EXISTS (SELECT 1 FROM ${ref.tbl} r WHERE r.${ref.col} = b."sha256")`);
+  const olderThan = options.olderThan ?? new Date();
+  // Identifiers come from the catalog (regclass and quote_ident quote them); the date is a parameter.
+  return tx.$executeRawUnsafe(`DELETE FROM "Blob" b WHERE b."createdAt" < $1 ${unreferenced.map((clause) => `AND ${clause}`).join(" ")}`, olderThan);
 }
