@@ -52,6 +52,12 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: intFrom(1, 1, 64),
   /** TF.js backend: auto picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
   HOLDOUT_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /**
+   * Scoring engine: auto = ONNX Runtime (native CPU) for every layers model the exporter
+   * translates, TF.js for the rest (the report says why); onnx = the same, but a runtime that
+   * cannot load fails the job as the platform's fault; tfjs = TF.js only. Training is always TF.js.
+   */
+  HOLDOUT_SCORING_ENGINE: z.enum(["auto", "onnx", "tfjs"]).default("auto"),
   /** Largest upload accepted, in megabytes (all files of one submission together). */
   HOLDOUT_MAX_UPLOAD_MB: intFrom(200, 1, 10_000),
   /** Failed sign-in attempts allowed per email in a 15-minute window. */

@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { isDatasetName, getDatasetSpec } from "../datasets/registry";
 import { localLocations } from "../datasets/sources";
-import { forkSandbox, nativeBackendInstalled, residentMegabytes } from "../lib/sandbox/spawn";
+import { forkSandbox, nativeBackendInstalled, onnxScoringWanted, residentMegabytes } from "../lib/sandbox/spawn";
 import type { ChildMessage, EvaluationTask } from "./protocol";
 
 export interface SuperviseOptions {
@@ -52,7 +52,8 @@ export const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|
  * a shutdown; an engine crash) is the platform's fault and never uses a student's daily slot.
  */
 export function runInChild(task: EvaluationTask, options: SuperviseOptions): Promise<SupervisedOutcome> {
-  const allowAddons = task.backend === "tensorflow" || (task.backend === "auto" && nativeBackendInstalled());
+  // Native addons: a native TF.js backend, or ONNX Runtime for scoring (lib/engine/onnx).
+  const allowAddons = task.backend === "tensorflow" || (task.backend === "auto" && nativeBackendInstalled()) || onnxScoringWanted();
   let child: ChildProcess;
   try {
     child = forkSandbox({

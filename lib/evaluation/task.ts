@@ -56,6 +56,9 @@ export async function runEvaluationTask(task: EvaluationTask, onProgress: (event
     split: task.split,
     limits: { ...task.limits, rates },
     training: { load: () => loadTrainingData(task), settings: task.trainingSettings, budget: task.budget, cpuShare: task.cpuShare },
+    // HOLDOUT_SCORING_ENGINE reaches the child's environment (lib/sandbox/spawn.ts). ONNX Runtime
+    // gets two threads only when the job has at least two CPUs to itself (one job per 2+ cores).
+    scoringThreads: Math.min(2, Math.max(1, Math.floor(task.cpuShare))),
     onProgress,
   });
 }

@@ -16,7 +16,7 @@ export interface SandboxSpec {
   readPaths?: string[];
   /** Worker threads (data-parallel training only). */
   allowWorker?: boolean;
-  /** Native addons (only when a native TF.js backend is selected). */
+  /** Native addons (a native TF.js backend, or onnxruntime-node for scoring). */
   allowAddons?: boolean;
   /** Extra environment (never credentials). */
   env?: Record<string, string | undefined>;
@@ -25,7 +25,7 @@ export interface SandboxSpec {
 }
 
 /** Environment variables a child may see: no DATABASE_URL, NEXTAUTH_SECRET or anything else. */
-const ENV_ALLOWED = ["PATH", "NODE_ENV", "HOLDOUT_SHARED_DIR", "HOLDOUT_DATA_DIR", "HOLDOUT_DEBIAN_DATASETS_DIR", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "TF_CPP_MIN_LOG_LEVEL"];
+const ENV_ALLOWED = ["PATH", "NODE_ENV", "HOLDOUT_SCORING_ENGINE", "HOLDOUT_SHARED_DIR", "HOLDOUT_DATA_DIR", "HOLDOUT_DEBIAN_DATASETS_DIR", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "TF_CPP_MIN_LOG_LEVEL"];
 const ENV_ALLOWED_PREFIXES = ["NVIDIA_"];
 
 export function sandboxEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
@@ -40,6 +40,16 @@ export function sandboxEnv(extra: Record<string, string | undefined> = {}): Node
 /** Whether a native TF.js backend is installed (then "auto" may load it and needs addons). */
 export function nativeBackendInstalled(): boolean {
   return ["tfjs-node", "tfjs-node-gpu"].some((name) => existsSync(path.join(projectRoot(), "node_modules", "@tensorflow", name, "package.json")));
+}
+
+/** Whether onnxruntime-node (a native addon: the child needs --allow-addons to load it) is installed. */
+export function onnxRuntimeInstalled(): boolean {
+  return existsSync(path.join(projectRoot(), "node_modules", "onnxruntime-node", "package.json"));
+}
+
+/** Whether a job's child may score with ONNX Runtime: installed, and HOLDOUT_SCORING_ENGINE is not tfjs. */
+export function onnxScoringWanted(engine: string | undefined = process.env.HOLDOUT_SCORING_ENGINE): boolean {
+  return engine?.trim() !== "tfjs" && onnxRuntimeInstalled();
 }
 
 /** The Node flags that confine the child; exported for tests and diagnostics. */

@@ -68,7 +68,9 @@ describe("submit -> queue -> worker -> scores and report", () => {
     const correct = Math.round(done.score!.publicScore * 3000) + Math.round(done.score!.privateScore * 7000);
     expect((correct / 10000).toFixed(4)).toBe(fixture.accuracy.toFixed(4));
     expect(metrics.confusion.flat().reduce((a, b) => a + b, 0)).toBe(3000);
-    expect(done.report!.backend).toBe("wasm");
+    // Scored by ONNX Runtime inside the sandboxed child (--allow-addons), the report says so.
+    expect(done.report!.backend).toBe("onnxruntime");
+    expect(splitInfoSchema.parse(done.report!.splitInfo).engine?.label).toMatch(/^onnxruntime \(cpu, [12] threads?\)$/);
     expect(done.jobs.map((job) => job.status)).toEqual(["SUCCEEDED"]);
 
     // Per-example details come from the public split only.
@@ -110,9 +112,9 @@ describe("submit -> queue -> worker -> scores and report", () => {
     const splitInfo = splitInfoSchema.parse(done.report!.splitInfo);
     expect(splitInfo.training).toEqual({ trainCount: 3000, validationCount: 6000, validationSplit: 0.1, leftOut: 51_000, seed: 20261128 });
     expect(describeTrainingSplit(splitInfo.training!)).toBe("trained on 3000 (51000 left out by the training budget), validated on 6000 (10%)");
-    // The engine that ran it, and why no faster one did (no native TensorFlow here).
-    expect(splitInfo.engine?.backend).toBe("wasm");
-    expect(splitInfo.engine?.skipped.map((s) => s.backend)).toEqual(["tensorflow-gpu", "tensorflow"]);
+    // Trained on TF.js, then scored by ONNX Runtime on the exported trained model.
+    expect(splitInfo.engine?.backend).toBe("onnxruntime");
+    expect(splitInfo.engine?.skipped).toEqual([]);
   });
 
   it("refuses at upload a model that cannot be scored within the time or memory limit, with a reason, and keeps serving", { timeout: 300_000 }, async () => {
