@@ -18,7 +18,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 // Two courses
 // ---------------------------------------------------------------------------------------------
 
-export type PersonKey = "grace" | "ada" | "alan" | "olga" | "bob" | "carol";
+export type PersonKey = "grace" | "ada" | "alan" | "olga" | "bob" | "carol" | "cora" | "tara" | "coby" | "tom" | "root";
 
 export interface Person {
   key: PersonKey;
@@ -37,6 +37,10 @@ export interface CourseWorld {
   title: string;
   descriptionMarker: string;
   instructor: PersonKey;
+  /** A second instructor of the course (same rights as the first). */
+  coInstructor: PersonKey;
+  /** A teaching assistant: sees submissions and grades, changes nothing. */
+  ta: PersonKey;
   students: [PersonKey, PersonKey];
 }
 
@@ -79,7 +83,7 @@ export async function seedSystemWorld(prisma: PrismaClient, options: { labels?: 
   });
   const passwordHash = await hashPassword(DEFAULT_DEMO_PASSWORD);
   const courseB = await prisma.course.create({ data: { name: `Beta course ${tag}`, joinCode: `BETA-${tag.toUpperCase()}` } });
-  const make = (email: string, name: string, role: "INSTRUCTOR" | "STUDENT") => prisma.user.create({ data: { email, name, role, passwordHash } });
+  const make = (email: string, name: string, role: "INSTRUCTOR" | "STUDENT" | "ADMIN") => prisma.user.create({ data: { email, name, role, passwordHash } });
   const olga = await make("olga@beta.test", "Olga Other", "INSTRUCTOR");
   const bob = await make("bob@beta.test", "Bob Beta", "STUDENT");
   const carol = await make("carol@beta.test", "Carol Beta", "STUDENT");
@@ -88,6 +92,20 @@ export async function seedSystemWorld(prisma: PrismaClient, options: { labels?: 
       { userId: olga.id, courseId: courseB.id, role: "INSTRUCTOR" },
       { userId: bob.id, courseId: courseB.id, role: "STUDENT" },
       { userId: carol.id, courseId: courseB.id, role: "STUDENT" },
+    ],
+  });
+  // Each course's co-instructor and TA, and a site administrator (in no course).
+  const cora = await make("cora@holdout.test", "Cora Co-instructor", "INSTRUCTOR");
+  const tara = await make("tara@holdout.test", "Tara Assistant", "STUDENT");
+  const coby = await make("coby@beta.test", "Coby Co-instructor", "INSTRUCTOR");
+  const tom = await make("tom@beta.test", "Tom Assistant", "STUDENT");
+  const root = await make("root@holdout.test", "Root Admin", "ADMIN");
+  await prisma.enrollment.createMany({
+    data: [
+      { userId: cora.id, courseId: courseA.id, role: "INSTRUCTOR" },
+      { userId: tara.id, courseId: courseA.id, role: "TA" },
+      { userId: coby.id, courseId: courseB.id, role: "INSTRUCTOR" },
+      { userId: tom.id, courseId: courseB.id, role: "TA" },
     ],
   });
   const { id: _id, slug: _slug, createdAt: _c, updatedAt: _u, courseId: _course, createdById: _by, ...settings } = mnist;
@@ -103,6 +121,11 @@ export async function seedSystemWorld(prisma: PrismaClient, options: { labels?: 
     olga,
     bob,
     carol,
+    cora,
+    tara,
+    coby,
+    tom,
+    root,
   };
   for (const key of ["ada", "alan", "bob", "carol"] as const) await prisma.user.update({ where: { id: rows[key].id }, data: { studentNumber: studentNumber(key, tag) } });
   const people = {} as Record<PersonKey, Person>;
@@ -154,8 +177,8 @@ export async function seedSystemWorld(prisma: PrismaClient, options: { labels?: 
     tag,
     people,
     courses: {
-      A: { id: courseA.id, name: courseA.name, joinCode: courseA.joinCode, slug: "mnist", competitionId: mnist.id, title: mnist.title, descriptionMarker: `alpha-desc-${tag}`, instructor: "grace", students: ["ada", "alan"] },
-      B: { id: courseB.id, name: courseB.name, joinCode: courseB.joinCode, slug: "beta-mnist", competitionId: beta.id, title: beta.title, descriptionMarker: `beta-desc-${tag}`, instructor: "olga", students: ["bob", "carol"] },
+      A: { id: courseA.id, name: courseA.name, joinCode: courseA.joinCode, slug: "mnist", competitionId: mnist.id, title: mnist.title, descriptionMarker: `alpha-desc-${tag}`, instructor: "grace", coInstructor: "cora", ta: "tara", students: ["ada", "alan"] },
+      B: { id: courseB.id, name: courseB.name, joinCode: courseB.joinCode, slug: "beta-mnist", competitionId: beta.id, title: beta.title, descriptionMarker: `beta-desc-${tag}`, instructor: "olga", coInstructor: "coby", ta: "tom", students: ["bob", "carol"] },
     },
     submissions,
   };

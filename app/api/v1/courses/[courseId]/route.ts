@@ -8,7 +8,7 @@ import { apiHandler, apiJson } from "@/web/api/handler";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/courses/{id}: one of the caller's courses (join code for its staff); 404 for anyone outside it. */
-export const GET = apiHandler<{ id: string }>(async (request, { id }) => {
+export const GET = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   const prisma = db();
   const enrollment = await requireCourse(prisma, user.id, id, "participate", "see this course");
@@ -20,7 +20,7 @@ export const GET = apiHandler<{ id: string }>(async (request, { id }) => {
  * PATCH /api/v1/courses/{id} {name?, term?, joinEnabled?, regenerateJoinCode?, archived?}: the
  * course's settings. Instructors of the course only (TAs and students 403).
  */
-export const PATCH = apiHandler<{ id: string }>(async (request, { id }) => {
+export const PATCH = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   const prisma = db();
   await requireCourse(prisma, user.id, id, "manage", "change the course's settings");

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
  * email, name, optionally student_id) -> 200 with what the import did, line errors included.
  * Instructors of the course only; checked before the body is read.
  */
-export const POST = apiHandler<{ id: string }>(async (request, { id }) => {
+export const POST = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   const prisma = db();
   await requireCourse(prisma, user.id, id, "manage", "import the class list");

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
  * new-competition form: slug, title, datasetId, opensAt, closesAt, ...) -> 201 with the competition.
  * Instructors of the course only; checked before the body is read.
  */
-export const POST = apiHandler<{ id: string }>(async (request, { id }) => {
+export const POST = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   const prisma = db();
   const enrollment = await requireCourse(prisma, user.id, id, "manage", "create competitions");

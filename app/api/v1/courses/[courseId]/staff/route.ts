@@ -8,7 +8,7 @@ import { apiHandler, apiJson } from "@/web/api/handler";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/courses/{id}/staff: the course's instructors and TAs. Its staff only (students 403). */
-export const GET = apiHandler<{ id: string }>(async (request, { id }) => {
+export const GET = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   return apiJson({ staff: await courseStaff(db(), user.id, id) });
 });
@@ -17,7 +17,7 @@ export const GET = apiHandler<{ id: string }>(async (request, { id }) => {
  * POST /api/v1/courses/{id}/staff {email, role: "INSTRUCTOR" | "TA"}: adds a co-instructor or a
  * teaching assistant (an existing account). Instructors of the course only.
  */
-export const POST = apiHandler<{ id: string }>(async (request, { id }) => {
+export const POST = apiHandler<{ courseId: string }>(async (request, { courseId: id }) => {
   const user = await apiUser(request);
   const prisma = db();
   await requireCourse(prisma, user.id, id, "manage", "add co-instructors or teaching assistants");
