@@ -6,12 +6,19 @@
  * the backend), then per model the scoring and training throughput, the FLOPs behind them and
  * the fraction of the matMul rate they reach. Then the targets of issue #5, and (on wasm) this
  * project's training kernels against simple references.
+ *
+ * Against the machine, not against ourselves: the native ceiling is ONNX Runtime's own MatMul
+ * (2048x2048 float32) on one thread and on all cores, measured in the same run; each engine's
+ * scoring rate (TF.js and ONNX Runtime on the exported model, both fed the same preprocessed
+ * NHWC batches of 256) is shown as a share of it, with ONNX Runtime's speed-up over TF.js.
  */
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { saveModelToMemory } from "@/lib/engine/save-to-memory";
 import { initEngine, type EngineInfo, type EnginePreference } from "@/lib/engine/backend";
 import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
+import { createOnnxScorer, exportLayersModel, measureOnnxMatMul, type MatMulCeiling } from "@/lib/engine/onnx";
+import { applyLookup, pixelLookupTables } from "@/lib/models/preprocessing";
 import { runWasmKernel } from "@/lib/engine/wasm-kernels/kernel-scope";
 import { trainModel } from "@/lib/training";
 import { makeBatch, preprocessCoefficients } from "@/lib/training/batches";
@@ -44,6 +51,23 @@ export interface ModelBenchResult {
   trainGflops: number;
   /** Data-parallel over worker threads, when measured. */
   parallel: { replicas: number; trainExamplesPerSecond: number; trainGflops: number } | null;
+  /** ONNX Runtime on the exported model, same images and batches; null when it could not run (see BenchReport.onnxNote). */
+  onnx: OnnxScoring | null;
+}
+
+export interface OnnxScoring {
+  /** One intra-op thread (what a job gets by default). */
+  oneThread: { examplesPerSecond: number; gflops: number };
+  /** All cores (what a job gets with the machine to itself, here at most availableParallelism). */
+  allCores: { threads: number; examplesPerSecond: number; gflops: number } | null;
+  /** One-thread ONNX Runtime rate / TF.js rate. */
+  speedup: number;
+}
+
+/** The native float32 ceiling: ONNX Runtime's MatMul, 1 thread and all cores. */
+export interface NativeCeiling {
+  oneThread: MatMulCeiling;
+  allCores: MatMulCeiling | null;
 }
 
 export interface TargetResult {
@@ -65,6 +89,9 @@ export interface BenchReport {
   engine: EngineInfo;
   quick: boolean;
   matMulGflops: number;
+  /** ONNX Runtime's MatMul in this run; null when onnxruntime-node could not load (onnxNote says why). */
+  ceiling: NativeCeiling | null;
+  onnxNote: string | null;
   models: ModelBenchResult[];
   targets: TargetResult[];
   kernels: KernelComparison[];
@@ -98,16 +125,43 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   options.log(`[bench] ${options.quick ? "quick" : "full"} run on ${engine.backend} (${engine.device}), ${engine.details.cpuCount} CPUs: ${engine.details.cpuModel}`);
   const matMulGflops = measureMatMul(1024, options.quick ? 3 : 6);
   options.log(`[bench] float32 matMul 1024x1024: ${matMulGflops.toFixed(1)} GFLOP/s`);
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  let ceiling: NativeCeiling | null = null;
+  let onnxNote: string | null = null;
+  try {
+    const repeats = options.quick ? 3 : 5;
+    const oneThread = await measureOnnxMatMul(2048, 1, repeats);
+    const allCores = cores > 1 ? await measureOnnxMatMul(2048, cores, repeats) : null;
+    ceiling = { oneThread, allCores };
+    options.log(`[bench] native ceiling, ONNX Runtime MatMul 2048x2048: ${oneThread.gflops.toFixed(0)} GFLOP/s on 1 thread${allCores ? `, ${allCores.gflops.toFixed(0)} on ${cores}` : ""}`);
+  } catch (error) {
+    onnxNote = `ONNX Runtime not measured: ${(error as Error).message}`;
+    options.log(`[bench] ${onnxNote}`);
+  }
 
   const models: ModelBenchResult[] = [];
   for (const reference of REFERENCE_MODELS.filter((m) => !options.models || options.models.includes(m.name))) {
-    const result = await benchModel(reference, planFor(reference.name, options.quick), options);
+    const result = await benchModel(reference, planFor(reference.name, options.quick), options, ceiling ? cores : 0);
     models.push(result);
     const parallelNote = result.parallel ? `, ${result.parallel.trainExamplesPerSecond.toFixed(0)} ex/s on ${result.parallel.replicas} replicas` : "";
-    options.log(`[bench] ${reference.name}: scores ${result.scoreExamplesPerSecond.toFixed(0)} ex/s, trains ${result.trainExamplesPerSecond.toFixed(0)} ex/s on one thread${parallelNote}`);
+    const onnxNote = result.onnx ? ` (onnxruntime ${result.onnx.oneThread.examplesPerSecond.toFixed(0)} ex/s on 1 thread, ${result.onnx.speedup.toFixed(1)}x)` : "";
+    options.log(`[bench] ${reference.name}: scores ${result.scoreExamplesPerSecond.toFixed(0)} ex/s${onnxNote}, trains ${result.trainExamplesPerSecond.toFixed(0)} ex/s on one thread${parallelNote}`);
+  }
+  // The ceiling again after the models: on a shared machine the best of both is the least disturbed.
+  if (ceiling) {
+    try {
+      const repeats = options.quick ? 3 : 5;
+      const oneThread = await measureOnnxMatMul(2048, 1, repeats);
+      const allCores = ceiling.allCores ? await measureOnnxMatMul(2048, ceiling.allCores.threads, repeats) : null;
+      if (oneThread.gflops > ceiling.oneThread.gflops) ceiling.oneThread = oneThread;
+      if (allCores && ceiling.allCores && allCores.gflops > ceiling.allCores.gflops) ceiling.allCores = allCores;
+      options.log(`[bench] native ceiling, best of before and after the models: ${ceiling.oneThread.gflops.toFixed(0)} GFLOP/s on 1 thread${ceiling.allCores ? `, ${ceiling.allCores.gflops.toFixed(0)} on ${ceiling.allCores.threads}` : ""}`);
+    } catch {
+      // keep the first measurement
+    }
   }
   const kernels = engine.backend === "wasm" ? await compareKernels(options.quick) : [];
-  return { engine, quick: options.quick, matMulGflops, models, targets: targetsFrom(models), kernels, seconds: (performance.now() - started) / 1000 };
+  return { engine, quick: options.quick, matMulGflops, ceiling, onnxNote, models, targets: targetsFrom(models, ceiling), kernels, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Best-of-n wall time of a 1024x1024 product, as GFLOP/s. */
@@ -128,7 +182,7 @@ function measureMatMul(size: number, repeats: number): number {
   return (2 * size ** 3) / best / 1e9;
 }
 
-async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: BenchOptions): Promise<ModelBenchResult> {
+async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: BenchOptions, onnxCores: number): Promise<ModelBenchResult> {
   const model = reference.build();
   const flops = forwardFlopsPerExample(model);
   const params = model.countParams();
@@ -137,6 +191,23 @@ async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: B
   // Scoring exactly as a worker would: load the saved model, then predict in batches.
   const artifacts = await saveModelToMemory(model);
   const scoring = await scoreFromArtifacts(artifacts, data.images, plan.score, reference.inputShape);
+  const scoreExamplesPerSecond = plan.score / scoring.predictSeconds;
+
+  // The same model exported to ONNX, scored by ONNX Runtime on the same images (1 thread, all cores).
+  let onnx: OnnxScoring | null = null;
+  if (onnxCores > 0) {
+    try {
+      const oneThread = await scoreWithOnnx(model, data.images, plan.score, reference.inputShape, 1);
+      const all = onnxCores > 1 ? await scoreWithOnnx(model, data.images, plan.score, reference.inputShape, onnxCores) : null;
+      onnx = {
+        oneThread: { examplesPerSecond: oneThread, gflops: (flops * oneThread) / 1e9 },
+        allCores: all === null ? null : { threads: onnxCores, examplesPerSecond: all, gflops: (flops * all) / 1e9 },
+        speedup: oneThread / scoreExamplesPerSecond,
+      };
+    } catch (error) {
+      options.log(`[bench] ${reference.name}: ONNX Runtime did not run: ${(error as Error).message}`);
+    }
+  }
 
   // Training through the real trainer, on one thread and data-parallel (one replica per CPU).
   const single = await measureTraining(reference, data, plan.trainBatches, 1);
@@ -144,7 +215,6 @@ async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: B
   const parallel = options.parallel && replicas > 1 && tf.getBackend() === "wasm" ? await measureTraining(reference, data, plan.trainBatches, replicas) : null;
   model.dispose();
 
-  const scoreExamplesPerSecond = plan.score / scoring.predictSeconds;
   return {
     name: reference.name,
     description: reference.description,
@@ -160,7 +230,36 @@ async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: B
     // Forward + input gradient + weight gradient: ~3x the forward FLOPs.
     trainGflops: (3 * flops * single) / 1e9,
     parallel: parallel === null ? null : { replicas, trainExamplesPerSecond: parallel, trainGflops: (3 * flops * parallel) / 1e9 },
+    onnx,
   };
+}
+
+/**
+ * Examples/s of ONNX Runtime on the exported model, as the scorer runs it: pixels through the
+ * preprocessing tables into a reused buffer, batches of 256; best of two passes (the first one
+ * also warms up).
+ */
+async function scoreWithOnnx(model: tf.LayersModel, images: Uint8Array, count: number, shape: [number, number, number], threads: number): Promise<number> {
+  const exported = exportLayersModel(model);
+  const scorer = await createOnnxScorer(exported.bytes, exported.inputShape, exported.inputName, exported.outputName, { threads });
+  try {
+    const per = shape[0] * shape[1] * shape[2];
+    const tables = pixelLookupTables("1/255", shape[2]);
+    const buffer = new Float32Array(SCORE_BATCH * per);
+    let best = Infinity;
+    for (let pass = 0; pass < 2; pass++) {
+      const t0 = performance.now();
+      for (let start = 0; start < count; start += SCORE_BATCH) {
+        const n = Math.min(SCORE_BATCH, count - start);
+        const values = applyLookup(images.subarray(start * per, (start + n) * per), tables, buffer.subarray(0, n * per));
+        await scorer.run(values, n);
+      }
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return count / best;
+  } finally {
+    await scorer.release();
+  }
 }
 
 /** Warm-up batches excluded from a timing (first XNNPACK operator set-up, JIT, worker start). */
@@ -255,8 +354,24 @@ async function scoreFromArtifacts(artifacts: tf.io.ModelArtifacts, images: Uint8
   return { loadSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000 };
 }
 
-function targetsFrom(models: ModelBenchResult[]): TargetResult[] {
+function targetsFrom(models: ModelBenchResult[], ceiling: NativeCeiling | null): TargetResult[] {
   const targets: TargetResult[] = [];
+  const cifar = models.find((r) => r.name === "cifar-cnn");
+  if (cifar?.onnx && ceiling) {
+    targets.push({
+      name: "ONNX Runtime scores the course CIFAR CNN vs tfjs-wasm, one thread each",
+      measured: `${cifar.onnx.speedup.toFixed(1)}x (${cifar.onnx.oneThread.examplesPerSecond.toFixed(0)} vs ${cifar.scoreExamplesPerSecond.toFixed(0)} ex/s)`,
+      goal: ">= 4x",
+      met: cifar.onnx.speedup >= 4,
+    });
+    const share = cifar.onnx.oneThread.gflops / ceiling.oneThread.gflops;
+    targets.push({
+      name: "ONNX Runtime on the course CIFAR CNN, share of the native 1-thread ceiling",
+      measured: percent(share),
+      goal: ">= 60%",
+      met: share >= 0.6,
+    });
+  }
   const scoreTarget = (name: ReferenceModelName, label: string, limitSeconds: number) => {
     const m = models.find((r) => r.name === name);
     if (!m) return;
@@ -350,6 +465,13 @@ export function formatReport(report: BenchReport): string {
   const { engine } = report;
   lines.push(`Backend: ${engine.backend} on ${engine.device} (tfjs ${engine.details.tfjsVersion}${engine.details.wasmSimd !== undefined ? `, SIMD ${engine.details.wasmSimd ? "on" : "off"}, ${engine.details.wasmThreads} thread` : ""}), ${engine.details.cpuCount} x ${engine.details.cpuModel}`);
   lines.push(`float32 matMul 1024x1024 measured now: ${report.matMulGflops.toFixed(1)} GFLOP/s`);
+  const { ceiling } = report;
+  if (ceiling) {
+    lines.push(
+      `Native ceiling (ONNX Runtime MatMul 2048x2048 float32, this run): ${ceiling.oneThread.gflops.toFixed(0)} GFLOP/s on 1 thread` +
+        (ceiling.allCores ? `, ${ceiling.allCores.gflops.toFixed(0)} GFLOP/s on ${ceiling.allCores.threads} threads` : ""),
+    );
+  } else if (report.onnxNote) lines.push(report.onnxNote);
   lines.push("");
   const parallelHeader = report.models.find((m) => m.parallel)?.parallel?.replicas;
   lines.push(
@@ -373,6 +495,31 @@ export function formatReport(report: BenchReport): string {
   if (parallelHeader) lines.push(`"train x${parallelHeader}": data-parallel over ${parallelHeader} replicas (worker threads, one wasm instance each); "of matMul" compares with one thread's rate.`);
   lines.push("Training: batch 128, adam, median batch time after 2 warm-up batches; FLOPs counted as 3x forward (forward, input and weight gradients).");
   lines.push(...report.models.map((m) => `  ${m.name}: ${m.description}`));
+  if (ceiling && report.models.some((m) => m.onnx)) {
+    const one = ceiling.oneThread.gflops;
+    const all = ceiling.allCores;
+    lines.push("");
+    lines.push(
+      table(
+        ["scoring (batch 256)", "tfjs ex/s", "GFLOP/s", "of ceiling", "ORT 1t ex/s", "GFLOP/s", "of ceiling", "ORT/tfjs", ...(all ? [`ORT ${all.threads}t ex/s`, "GFLOP/s", `of ${all.threads}t ceiling`] : [])],
+        report.models.map((m) => {
+          const o = m.onnx;
+          return [
+            m.name,
+            m.scoreExamplesPerSecond.toFixed(0),
+            m.scoreGflops.toFixed(1),
+            percent(m.scoreGflops / one),
+            o ? o.oneThread.examplesPerSecond.toFixed(0) : "-",
+            o ? o.oneThread.gflops.toFixed(1) : "-",
+            o ? percent(o.oneThread.gflops / one) : "-",
+            o ? `${o.speedup.toFixed(1)}x` : "-",
+            ...(all ? [o?.allCores ? o.allCores.examplesPerSecond.toFixed(0) : "-", o?.allCores ? o.allCores.gflops.toFixed(1) : "-", o?.allCores ? percent(o.allCores.gflops / all.gflops) : "-"] : []),
+          ];
+        }),
+      ),
+    );
+    lines.push(`"of ceiling": the engine's scoring GFLOP/s over ONNX Runtime's own MatMul on as many threads (tfjs-wasm runs one thread). ORT = onnxruntime-node on the exported model, spinning off.`);
+  }
   lines.push("");
   lines.push(table(["target", "measured", "goal", "met"], report.targets.map((t) => [t.name + (t.note ? ` (${t.note})` : ""), t.measured, t.goal, t.met ? "yes" : "NO"])));
   if (report.kernels.length) {

@@ -125,3 +125,4 @@ function maxDifference(a: Float32Array, b: Float32Array): number {
 export function onnxEngineLabel(threads: number): string {
   return `onnxruntime (cpu, ${threads} thread${threads === 1 ? "" : "s"})`;
 }
+export { measureOnnxMatMul, type MatMulCeiling } from "./ceiling";
