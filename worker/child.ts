@@ -10,13 +10,20 @@
 import { readFileSync } from "node:fs";
 import { initEngine } from "../lib/engine/backend";
 import { isPlatformError, runEvaluationTask } from "../lib/evaluation";
-import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates, type Preprocessing } from "../lib/models";
+import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates } from "../lib/models";
 import { scrubPaths } from "../lib/scrub-paths";
 import { checkSubmissionFiles } from "../lib/submissions/check-files";
-import type { CheckTask, CheckVerdict, ChildMessage, ParentMessage } from "./protocol";
+import { parseChildMessage, parseParentMessage, ProtocolError, type CheckTask, type CheckVerdict, type ChildMessage } from "../lib/sandbox/protocol";
 
+/** Every message is parsed before it leaves (lib/sandbox/protocol.ts); one that does not fit is a platform failure. */
 function send(message: ChildMessage) {
-  process.send?.(message);
+  let checked: ChildMessage;
+  try {
+    checked = parseChildMessage(message);
+  } catch (error) {
+    checked = { type: "failure", source: "PLATFORM", message: scrubPaths((error as Error).message) };
+  }
+  process.send?.(checked);
 }
 
 async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: EngineRates }> {
@@ -24,8 +31,8 @@ async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: E
   const result = await checkSubmissionFiles({
     files: task.files,
     kind: task.kind,
-    preprocessing: task.preprocessing as Preprocessing | null,
-    competition: task.competition as Parameters<typeof checkSubmissionFiles>[0]["competition"],
+    preprocessing: task.preprocessing,
+    competition: task.competition,
     trainingSettings: task.trainingSettings,
     rates,
   });
@@ -48,15 +55,16 @@ function probe(paths: string[]): Array<{ path: string; outcome: string }> {
 
 function failureFor(error: unknown): ChildMessage {
   if (isSubmissionError(error)) return { type: "failure", source: "SUBMISSION", message: scrubPaths(error.problems.map(formatProblem).join("\n")) };
-  if (isPlatformError(error)) return { type: "failure", source: "PLATFORM", message: scrubPaths(error.message) };
+  if (isPlatformError(error) || error instanceof ProtocolError) return { type: "failure", source: "PLATFORM", message: scrubPaths(error.message) };
   return { type: "failure", source: "SUBMISSION", message: scrubPaths(`Holdout could not run your model: ${(error as Error).message}. Check that it runs in Keras on the competition's input shape.`) };
 }
 
 // If the parent dies (killed, machine lost), nobody is listening any more: stop at once.
 process.once("disconnect", () => process.exit(1));
 
-process.once("message", async (message: ParentMessage) => {
+process.once("message", async (raw: unknown) => {
   try {
+    const message = parseParentMessage(raw);
     if (message.type === "task") send({ type: "result", result: await runEvaluationTask(message.task, send) });
     else if (message.type === "check") send({ type: "check-result", ...(await check(message.task)) });
     else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });

@@ -8,7 +8,7 @@ import { getBlob } from "../lib/storage/blobs";
 import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/schema";
 import { scrubPaths } from "../lib/scrub-paths";
 import { env } from "../lib/env";
-import { evaluationResultSchema, reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
+import { reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
 import { preprocessingSchema } from "../lib/models/preprocessing";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
 import { runInChild } from "./supervise";
@@ -100,8 +100,8 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
           break;
         }
         case "result": {
-          // Parsed on arrival (IPC carries JSON: a NaN loss arrives as null) and per column on write.
-          const result = evaluationResultSchema.parse(message.result);
+          // Parsed on arrival with the protocol's schema (lib/sandbox/protocol.ts) and per column on write.
+          const result = message.result;
           settled = await retryWhileDatabaseDown(() => prisma.$transaction(async (tx) => {
             if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
             const report = { backend: result.backend, examplesPerSecond: result.examplesPerSecond, ...reportColumnsOf(result) };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { isDatasetName, getDatasetSpec } from "../datasets/registry";
 import { localLocations } from "../datasets/sources";
 import { forkSandbox, nativeBackendInstalled, onnxScoringWanted, residentMegabytes } from "../lib/sandbox/spawn";
-import type { ChildMessage, EvaluationTask } from "./protocol";
+import { parseParentMessage, readChildMessage, type ChildMessage, type EvaluationTask } from "../lib/sandbox/protocol";
 
 export interface SuperviseOptions {
   memoryMb: number;
@@ -52,6 +52,13 @@ export const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|
  * a shutdown; an engine crash) is the platform's fault and never uses a student's daily slot.
  */
 export function runInChild(task: EvaluationTask, options: SuperviseOptions): Promise<SupervisedOutcome> {
+  // Parsed on write (lib/sandbox/protocol.ts): a task that does not fit is our fault, found before a child starts.
+  let taskMessage: ReturnType<typeof parseParentMessage>;
+  try {
+    taskMessage = parseParentMessage({ type: "task", task });
+  } catch (error) {
+    return Promise.resolve({ kind: "crashed", reason: `The scoring job could not be prepared (${(error as Error).message}). This does not count against your daily limit.`, source: "PLATFORM" });
+  }
   // Native addons: a native TF.js backend, or ONNX Runtime for scoring (lib/engine/onnx).
   const allowAddons = task.backend === "tensorflow" || (task.backend === "auto" && nativeBackendInstalled()) || onnxScoringWanted();
   let child: ChildProcess;
@@ -92,9 +99,11 @@ export function runInChild(task: EvaluationTask, options: SuperviseOptions): Pro
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
-  child.on("message", (message: ChildMessage) => {
+  child.on("message", (raw: unknown) => {
+    // Parsed on read: a message that does not fit becomes a PLATFORM failure.
+    const message = readChildMessage(raw);
     if (message.type === "ready") {
-      child.send({ type: "task", task });
+      child.send(taskMessage);
       return;
     }
     if (message.type === "result" || message.type === "failure") finished = true;

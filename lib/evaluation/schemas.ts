@@ -29,6 +29,13 @@ export const epochRecordSchema = z.object({
 });
 export type EpochRecord = z.output<typeof epochRecordSchema>;
 
+/** What the scorer reports while it runs (the child forwards these to the worker). */
+export const evaluationProgressSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("phase"), phase: z.enum(["VALIDATING", "TRAINING", "SCORING"]), message: z.string().optional() }),
+  z.object({ type: z.literal("epoch"), record: epochRecordSchema, totalEpochs: z.number().int().positive(), etaSeconds: z.number().nullable() }),
+]);
+export type EvaluationProgress = z.output<typeof evaluationProgressSchema>;
+
 export const curveSummarySchema = z.object({
   /** "training": recorded by Holdout while it trained; "history": the student's uploaded Keras history. */
   source: z.enum(["training", "history"]),

@@ -1,13 +1,11 @@
 /** The scorer's inputs and progress events (its outputs are the zod schemas of ./schemas.ts). */
 import type { EngineRates } from "../models/cost";
-import type { EpochRecord } from "./schemas";
+import type { EvaluationProgress } from "./schemas";
 
 export type { TrainingBudget } from "../competitions/schema";
 
-/** What the scorer reports while it runs (the child forwards these to the worker). */
-export type EvaluationProgress =
-  | { type: "phase"; phase: "VALIDATING" | "TRAINING" | "SCORING"; message?: string }
-  | { type: "epoch"; record: EpochRecord; totalEpochs: number; etaSeconds: number | null };
+/** What the scorer reports while it runs: the schema is in ./schemas.ts (the child's messages carry it). */
+export type { EvaluationProgress };
 
 /** A labelled test set: NHWC bytes, one label per image. */
 export interface TestData {

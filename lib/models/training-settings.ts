@@ -44,3 +44,25 @@ export type AugmentationSettings = z.infer<typeof augmentationSchema>;
 export function parseTrainingSettings(input: unknown): TrainingSettings {
   return trainingSettingsSchema.parse(input ?? {});
 }
+
+/**
+ * Reads training settings as a student sent them (an object, or its JSON text; absent = all
+ * defaults) and says what is wrong in words: one message per invalid field. The upload check and
+ * the scorer both read settings through this schema; nothing else parses them.
+ */
+export function readTrainingSettings(input: unknown): { ok: true; settings: TrainingSettings } | { ok: false; errors: string[] } {
+  let value = input;
+  if (typeof input === "string") {
+    if (input.trim() === "") value = undefined;
+    else {
+      try {
+        value = JSON.parse(input);
+      } catch {
+        return { ok: false, errors: ['Training settings are not valid JSON. Send an object like {"epochs": 5, "batchSize": 64}.'] };
+      }
+    }
+  }
+  const parsed = trainingSettingsSchema.safeParse(value ?? {});
+  if (parsed.success) return { ok: true, settings: parsed.data };
+  return { ok: false, errors: parsed.error.issues.map((issue) => `Training setting ${issue.path.join(".") || "(settings)"}: ${issue.message}.`) };
+}

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 /**
- * Job payloads are versioned schemas: a handler re-parses its payload, so a job written by an
- * older web process is either understood or failed with a clear reason, never misread.
+ * Job payloads are versioned schemas, parsed on write (enqueueEvaluation) and on read (the
+ * worker's handler, worker/evaluate.ts): a job written by an older web process is either
+ * understood or failed with a clear reason, never misread.
  */
 export const evaluateSubmissionPayload = z.object({
   version: z.literal(1),
@@ -10,7 +11,7 @@ export const evaluateSubmissionPayload = z.object({
   /** A rescore requeues the same submission; the number just makes the job distinct. */
   rescore: z.number().int().nonnegative().default(0),
 });
-export type EvaluateSubmissionPayload = z.infer<typeof evaluateSubmissionPayload>;
+export type EvaluateSubmissionPayload = z.input<typeof evaluateSubmissionPayload>;
 
 export const JOB_TYPES = { evaluateSubmission: "evaluate-submission" } as const;
 export type JobType = (typeof JOB_TYPES)[keyof typeof JOB_TYPES];

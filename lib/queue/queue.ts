@@ -1,15 +1,19 @@
 import type { Job, Prisma, PrismaClient } from "../db";
-import { JOB_TYPES, type EvaluateSubmissionPayload } from "./jobs";
+import { evaluateSubmissionPayload, JOB_TYPES, type EvaluateSubmissionPayload } from "./jobs";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
 /** A job is "stale" when its worker has not sent a heartbeat for this long: presumed dead. */
 export const DEFAULT_STALE_AFTER_SECONDS = 30;
 
-/** Enqueue inside the caller's transaction, so a submission and its job exist together or not at all. */
+/**
+ * Enqueue inside the caller's transaction, so a submission and its job exist together or not at
+ * all. The payload is parsed with its schema on write (lib/queue/jobs.ts), as the worker parses it on read.
+ */
 export async function enqueueEvaluation(tx: Tx, payload: EvaluateSubmissionPayload, options: { maxAttempts?: number } = {}): Promise<Job> {
+  const checked = evaluateSubmissionPayload.parse(payload);
   return tx.job.create({
-    data: { type: JOB_TYPES.evaluateSubmission, payload, submissionId: payload.submissionId, maxAttempts: options.maxAttempts ?? 3 },
+    data: { type: JOB_TYPES.evaluateSubmission, payload: checked, submissionId: checked.submissionId, maxAttempts: options.maxAttempts ?? 3 },
   });
 }
 

@@ -14,7 +14,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
-import type { CheckTask, CheckVerdict, ChildMessage, EngineRates } from "./protocol";
+import { parseParentMessage, readChildMessage, type CheckTask, type CheckVerdict, type ChildMessage, type EngineRates } from "./protocol";
 import { forkSandbox, residentMegabytes } from "./spawn";
 import { env } from "../env";
 
@@ -81,7 +81,8 @@ export class CheckPool {
     });
     ready.catch(() => {}); // a spare that dies unused is simply replaced
     const outcome = new Promise<Awaited<Spare["outcome"]>>((resolve) => {
-      child.on("message", (m: ChildMessage) => {
+      child.on("message", (raw: unknown) => {
+        const m = readChildMessage(raw);
         if (m.type === "ready") onReady();
         else if (m.type === "check-result" || m.type === "failure") message ??= m;
       });
@@ -155,7 +156,7 @@ export class CheckPool {
       }
     }, 100);
     try {
-      child.send({ type: "check", task: { ...task, rates: this.rates } });
+      child.send(parseParentMessage({ type: "check", task: { ...task, rates: this.rates } }));
     } catch (error) {
       child.kill("SIGKILL");
       throw new SandboxPlatformError(`the upload could not be handed to the checking process (${(error as Error).message})`);

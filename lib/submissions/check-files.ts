@@ -1,8 +1,7 @@
-import { ZodError } from "zod";
-import type { Competition, TestSet } from "../db";
+import type { TestSet } from "../db";
 import { resourceLimitsOf, trainingBudgetOf } from "../competitions/schema";
 import { getDatasetSpec } from "../../datasets/registry";
-import { formatProblem, isSubmissionError, loadArchitectureSubmission, parseTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "../models";
+import { formatProblem, isSubmissionError, loadArchitectureSubmission, readTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "../models";
 import type { Preprocessing } from "./schemas";
 import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
 
@@ -17,7 +16,8 @@ export type FileCheck =
   | { ok: true; files: Array<UploadedFile & { role: FileRole }>; format: string; warnings: string[]; trainingSettings: TrainingSettings | null }
   | { ok: false; errors: string[]; warnings: string[] };
 
-type CompetitionForCheck = Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
+/** What the check reads of a competition (its JSON columns through lib/competitions/schema.ts). */
+type CompetitionForCheck = { datasetId: string; resourceLimits: unknown; trainingBudget: unknown; testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
 
 /** What a model must accept and produce here: the custom test set's shape, or the dataset's. */
 export function competitionDataShape(competition: CompetitionForCheck): string | DatasetShape {
@@ -26,7 +26,7 @@ export function competitionDataShape(competition: CompetitionForCheck): string |
   return competition.datasetId;
 }
 
-export function competitionLimits(competition: Pick<Competition, "resourceLimits">): Partial<SubmissionLimits> {
+export function competitionLimits(competition: { resourceLimits: unknown }): Partial<SubmissionLimits> {
   const limits = resourceLimitsOf(competition);
   return { maxTotalBytes: limits.maxUploadBytes, maxFileBytes: limits.maxUploadBytes, maxParams: limits.maxParams, maxFlopsPerExample: limits.maxFlops };
 }
@@ -36,10 +36,6 @@ export function competitionScoringBudget(competition: CompetitionForCheck, rates
   const limits = resourceLimitsOf(competition);
   const examples = competition.testSet?.count ?? getDatasetSpec(competition.datasetId).counts.test;
   return { examples, timeoutSeconds: limits.timeoutSeconds, memoryMb: limits.memoryMb, rates };
-}
-
-function formatZodError(error: ZodError, where: string): string[] {
-  return error.issues.map((issue) => `${where} ${issue.path.join(".") || "(settings)"}: ${issue.message}.`);
 }
 
 /**
@@ -87,12 +83,10 @@ export async function checkSubmissionFiles(input: {
     if (!result.ok) return { ok: false, errors: result.errors.map(formatProblem), warnings };
     format = result.format ?? "";
   } else {
-    try {
-      trainingSettings = parseTrainingSettings(typeof input.trainingSettings === "string" && input.trainingSettings.trim() ? JSON.parse(input.trainingSettings) : input.trainingSettings);
-    } catch (error) {
-      if (error instanceof ZodError) errors.push(...formatZodError(error, "Training setting"));
-      else errors.push("Training settings are not valid JSON. Send an object like {\"epochs\": 5, \"batchSize\": 64}.");
-    }
+    // The one schema (lib/models/training-settings.ts), with its messages.
+    const settings = readTrainingSettings(input.trainingSettings);
+    if (settings.ok) trainingSettings = settings.settings;
+    else errors.push(...settings.errors);
     const budget = trainingBudgetOf(input.competition);
     if (trainingSettings && trainingSettings.epochs > budget.maxEpochs) {
       errors.push(`${trainingSettings.epochs} epochs is more than this competition's budget of ${budget.maxEpochs}. Ask for at most ${budget.maxEpochs}.`);

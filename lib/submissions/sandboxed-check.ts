@@ -8,13 +8,14 @@ import { resourceLimitsOf } from "../competitions/schema";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { checkPool, SandboxPlatformError } from "../sandbox/check-pool";
+import type { CheckTask } from "../sandbox/protocol";
 import { SandboxUnavailableError } from "../sandbox/spawn";
 import type { FileCheck, UploadedFile } from "./check-files";
 
 export async function checkUploadInSandbox(input: {
   files: UploadedFile[];
   kind: "WEIGHTS" | "DEFINITION";
-  preprocessing: unknown;
+  preprocessing: CheckTask["preprocessing"];
   trainingSettings?: unknown;
   competition: Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
 }): Promise<FileCheck> {
@@ -49,7 +50,7 @@ export async function checkUploadInSandbox(input: {
     ok: true,
     format: verdict.format,
     warnings: verdict.warnings,
-    trainingSettings: verdict.trainingSettings as Extract<FileCheck, { ok: true }>["trainingSettings"],
+    trainingSettings: verdict.trainingSettings,
     files: input.files.map((file, i) => ({ ...file, role: verdict.roles[i] ?? "model" })),
   };
 }

@@ -89,7 +89,7 @@ describe("sandboxed child", () => {
   it("blames a check that hits its time limit on the submission, and a child killed under its memory cap on the platform", async () => {
     const pool = new CheckPool({ concurrency: 1, spares: 1 });
     try {
-      const task = { files: tinyMlpFiles(2), kind: "WEIGHTS" as const, preprocessing: "raw", competition: mnistCompetition };
+      const task = { files: tinyMlpFiles(2), kind: "WEIGHTS" as const, preprocessing: "raw" as const, competition: mnistCompetition };
       const slow = await pool.check(task, { memoryMb: 4096, timeoutSeconds: 0.001 });
       expect(slow).toEqual({ ok: false, errors: [expect.stringMatching(/longer than the 0.001 s limit/)], warnings: [] });
 

@@ -1,7 +1,7 @@
 /** The definition track: architectures without weights, and training settings. */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { buildModelFromArchitecture, loadArchitectureSubmission, parseTrainingSettings, trainingSettingsSchema, SubmissionError } from "@/lib/models";
+import { buildModelFromArchitecture, loadArchitectureSubmission, parseTrainingSettings, readTrainingSettings, trainingSettingsSchema, SubmissionError } from "@/lib/models";
 import { readFixture, useWasmBackend } from "./helpers/data";
 import { k2, k3 } from "./helpers/keras-configs";
 
@@ -75,5 +75,14 @@ describe("training settings", () => {
     expect(paths).toEqual(expect.arrayContaining(["optimizer", "learningRate", "augmentation.widthShift"]));
     const noValidation = trainingSettingsSchema.safeParse({ validationSplit: 0, earlyStoppingPatience: 2 });
     expect(noValidation.error!.issues[0].message).toMatch(/early stopping needs a validation split/);
+  });
+
+  it("reads what a student sent (object, JSON text or nothing) with one message per field, as the upload check shows them", () => {
+    expect(readTrainingSettings(undefined)).toEqual({ ok: true, settings: parseTrainingSettings({}) });
+    expect(readTrainingSettings('{"epochs": 3}')).toMatchObject({ ok: true, settings: { epochs: 3, batchSize: 32 } });
+    expect(readTrainingSettings("{epochs: 3")).toEqual({ ok: false, errors: [expect.stringMatching(/not valid JSON/)] });
+    const bad = readTrainingSettings({ epochs: 0, augmentation: { widthShift: 2 } });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toEqual([expect.stringMatching(/^Training setting epochs: .*\.$/), expect.stringMatching(/^Training setting augmentation\.widthShift: /)]);
   });
 });
