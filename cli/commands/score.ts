@@ -6,6 +6,7 @@
  */
 import type { Command } from "commander";
 import { initEngine } from "@/lib/engine/backend";
+import { SCORING_ENGINES, type ScoringEngine } from "@/lib/engine/onnx";
 import { evaluateSubmission } from "@/lib/evaluation";
 import { formatProblem, isSubmissionError, readModelFiles } from "@/lib/models";
 
@@ -14,6 +15,7 @@ interface ScoreOptions {
   preprocess?: string;
   dataDir?: string;
   batchSize?: string;
+  engine?: string;
 }
 
 export function registerScoreCommand(program: Command): void {
@@ -25,8 +27,10 @@ export function registerScoreCommand(program: Command): void {
     .option("--preprocess <kind>", 'pixel preprocessing: "1/255" (default), "raw", or {"mean":[...],"std":[...]} (0..1 scale)')
     .option("--data-dir <dir>", "data directory holding the datasets")
     .option("--batch-size <n>", "examples per inference batch", "256")
+    .option("--engine <name>", "scoring engine: auto (ONNX Runtime when the model exports, else TF.js), onnx or tfjs; default HOLDOUT_SCORING_ENGINE, else auto")
     .action(async (paths: string[], opts: ScoreOptions) => {
       // Logs go to stderr: stdout carries only the result.
+      if (opts.engine !== undefined && !(SCORING_ENGINES as readonly string[]).includes(opts.engine)) throw new Error(`--engine must be one of ${SCORING_ENGINES.join(", ")}`);
       await initEngine({ log: (line) => console.error(line) });
       const files = readModelFiles(paths);
       const { loadDataset } = await import("@/datasets");
@@ -42,6 +46,7 @@ export function registerScoreCommand(program: Command): void {
           datasetName: opts.dataset,
           split: { seed: 0, publicFraction: 0.5 },
           batchSize: Number(opts.batchSize) || 256,
+          scoringEngine: opts.engine as ScoringEngine | undefined,
         });
       } catch (error) {
         if (!isSubmissionError(error)) throw error;
@@ -50,6 +55,8 @@ export function registerScoreCommand(program: Command): void {
         return;
       }
       for (const warning of result.warnings) console.error(`warning ${warning}`);
+      // Which engine predicted, and why TF.js when it was not ONNX Runtime.
+      if (result.splitInfo.engine?.label) console.error(`[score] engine: ${result.splitInfo.engine.label}`);
       const overall = result.overall;
       console.log(
         JSON.stringify({
@@ -67,6 +74,7 @@ export function registerScoreCommand(program: Command): void {
           ece: overall.ece,
           examplesPerSecond: result.examplesPerSecond,
           backend: result.backend,
+          engine: result.splitInfo.engine?.label ?? result.backend,
         }),
       );
     });

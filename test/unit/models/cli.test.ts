@@ -18,7 +18,9 @@ describe("CLI", () => {
     expect(result.perClassAccuracy).toHaveLength(10);
     expect(result.loss).toBeGreaterThan(0);
     expect(result.examplesPerSecond).toBeGreaterThan(0);
-    expect(typeof result.backend).toBe("string");
+    // `holdout score` says which engine ran: ONNX Runtime on the exported model here.
+    expect(result.backend).toBe("onnxruntime");
+    expect(result.engine).toBe("onnxruntime (cpu, 1 thread)");
   });
 
   it("score reports a refused model on stderr with a non-zero exit", async () => {
