@@ -2,12 +2,14 @@ import { AppError } from "../errors";
 import { readReport } from "../evaluation/report";
 import type { PrismaClient } from "../db";
 import { competitionForUser, competitionPhase } from "../competitions/access";
+import { can, isStaffRole } from "../courses/permissions";
 import { queuePosition } from "../queue/queue";
 import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
 
 /**
- * What a viewer may see of a submission. Students see their own; instructors of the course see
- * all. Private-split numbers appear only after the competition closes (instructors: always).
+ * What a viewer may see of a submission. Students see their own; the course's staff (instructors,
+ * co-instructors and TAs: lib/courses/permissions "see") see all. Private-split numbers appear
+ * only after the competition closes (staff: always).
  * Anyone else gets the same 404 as for a submission that does not exist.
  */
 export async function submissionForViewer(prisma: PrismaClient, submissionId: string, viewerId: string) {
@@ -17,12 +19,12 @@ export async function submissionForViewer(prisma: PrismaClient, submissionId: st
   });
   if (!submission) throw new AppError("NOT_FOUND", "No such submission. Check the link, or find it on the competition page.");
   const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId: viewerId, courseId: submission.competition.courseId } } });
-  const isInstructor = enrollment?.role === "INSTRUCTOR";
-  if (!enrollment || (!isInstructor && submission.userId !== viewerId)) {
+  const isStaff = isStaffRole(enrollment?.role);
+  if (!enrollment || (!isStaff && submission.userId !== viewerId)) {
     throw new AppError("NOT_FOUND", "No such submission. Check the link, or find it on the competition page.");
   }
   const closed = competitionPhase(submission.competition) === "closed";
-  const showPrivate = closed || isInstructor;
+  const showPrivate = closed || isStaff;
   const { report, score } = submission;
   return {
     id: submission.id,
@@ -53,7 +55,10 @@ export async function submissionForViewer(prisma: PrismaClient, submissionId: st
           return { ...typed, privateMetrics: showPrivate ? typed.privateMetrics : null };
         })()
       : null,
-    viewerIsInstructor: isInstructor,
+    /** May change things (rescore, disqualify): the course's instructors. */
+    viewerIsInstructor: can(enrollment.role, "manage"),
+    /** Sees every submission of the course: instructors and TAs. */
+    viewerIsStaff: isStaff,
   };
 }
 export type SubmissionView = Awaited<ReturnType<typeof submissionForViewer>>;

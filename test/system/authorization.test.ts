@@ -106,8 +106,8 @@ const TABLE: Record<string, Case> = {
   "PAGE /c/[slug]/manage": { expect: manage("signin", 403, 404, 200) },
   "PAGE /c/[slug]/manage/grades": { expect: see("signin", 403, 404, 200) },
   "PAGE /c/[slug]/manage/submissions": { expect: see("signin", 403, 404, 200) },
-  // The TA's 404 here is lib/submissions/queries.ts still asking for the INSTRUCTOR role, not "see" (to be moved to lib/courses/permissions.ts).
-  "PAGE /c/[slug]/submissions/[id]": { expect: { ...courseScoped("signin", 404, 404), student: 200, instructor: 200, coInstructor: 200 } },
+  // A submission: its owner and the course's staff (TAs included); anyone else a 404.
+  "PAGE /c/[slug]/submissions/[id]": { expect: { ...courseScoped("signin", 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
   "PAGE /instructor": { expect: { ...signedIn("signin", 403), instructor: 200, coInstructor: 200, outsiderInstructor: 200 } },
   "PAGE /instructor/courses/[courseId]": { expect: instructorPage() },
   "PAGE /instructor/courses/[courseId]/competitions/new": { expect: instructorPage() },
@@ -135,10 +135,10 @@ const TABLE: Record<string, Case> = {
   // The course's students: 403; people of another course: 404, as for a competition that does not exist.
   "GET /api/v1/competitions/[slug]/grades.csv": { expect: see(401, 403, 404, 200) },
   "GET /api/v1/competitions/[slug]/leaderboard.csv": { expect: see(401, 403, 404, 200) },
-  // (The TA's 404s: lib/submissions/queries.ts, as for the submission page above.)
-  "GET /api/v1/submissions/[id]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200 } },
-  "GET /api/v1/submissions/[id]/report": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200 } },
-  "GET /api/v1/submissions/[id]/misclassified/[image]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200 } },
+  // A submission, its report and its images: the owner and the course's staff (TAs included).
+  "GET /api/v1/submissions/[id]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
+  "GET /api/v1/submissions/[id]/report": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
+  "GET /api/v1/submissions/[id]/misclassified/[image]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
   // Hidden test sets: instructors of the course only (they show hidden images with their classes).
   "GET /api/v1/competitions/[slug]/test-set": { expect: manage(401, 403, 404, 200) },
   // The target competitions have submissions: their test set is fixed (409, before the body is read).

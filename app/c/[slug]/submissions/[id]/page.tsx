@@ -66,7 +66,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         <div className="space-y-1">
           <p className="text-sm">
             <Link href={backHref} className="text-indigo-700 underline">
-              ← {submission.viewerIsInstructor && !preview ? "Competition" : "Your submissions"}
+              ← {submission.viewerIsStaff && !preview ? "Competition" : "Your submissions"}
             </Link>
           </p>
           <h2 className="flex flex-wrap items-center gap-3 text-xl font-semibold">
@@ -78,7 +78,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             {submission.selectedForFinal && <Pill tone="indigo">final selection</Pill>}
           </h2>
           <p className="text-sm text-slate-600">
-            {submission.viewerIsInstructor ? <>by {submission.user.name} · </> : null}
+            {submission.viewerIsStaff ? <>by {submission.user.name} · </> : null}
             {kindLabel(submission.kind)}
             {submission.format ? ` · ${submission.format}` : ""} · {formatPreprocessing(submission.preprocessing)}
           </p>
@@ -92,7 +92,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </Alert>
       )}
 
-      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} canCancel={!submission.viewerIsInstructor} />}
+      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} canCancel={!submission.viewerIsStaff} />}
 
       {submission.status === "FAILED" && (
         <section role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6">
@@ -136,7 +136,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             )}
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-            <p className="text-sm text-slate-600">Change against {submission.viewerIsInstructor && !preview ? "the student's" : "your"} previous best</p>
+            <p className="text-sm text-slate-600">Change against {submission.viewerIsStaff && !preview ? "the student's" : "your"} previous best</p>
             {delta === null ? (
               <p className="text-base font-medium text-slate-800">{previousBest ? "–" : "The first scored submission."}</p>
             ) : (
@@ -167,7 +167,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </section>
       )}
 
-      {privateMetrics && submission.score?.private !== null && submission.viewerIsInstructor && !submission.competition.closed && (
+      {privateMetrics && submission.score?.private !== null && submission.viewerIsStaff && !submission.competition.closed && (
         <p className="text-sm text-slate-600">Instructor view: private split accuracy {formatScore(privateMetrics.accuracy)} on {formatCount(privateMetrics.examples)} images.</p>
       )}
 
