@@ -113,7 +113,12 @@ export async function evaluateSubmission(request: EvaluationRequest): Promise<Ev
     await request.onProgress?.({ type: "phase", phase: "SCORING" });
     let choice: ScorerChoice;
     try {
-      choice = await chooseScorer(loaded, probeValues(loaded, test, 16), { engine: request.scoringEngine ?? scoringEngineFromEnv(), threads: request.scoringThreads });
+      const engine = request.scoringEngine ?? scoringEngineFromEnv();
+      // A GPU worker keeps TF.js (tfjs-node-gpu) unless ONNX Runtime is asked for by name.
+      choice =
+        engine === "auto" && currentEngine()?.device === "gpu"
+          ? { scorer: null, fallbackReason: "TF.js runs on the GPU here", setupSeconds: 0 }
+          : await chooseScorer(loaded, probeValues(loaded, test, 16), { engine, threads: request.scoringThreads });
     } catch (error) {
       if (error instanceof OnnxUnavailableError) throw new PlatformError(error.message);
       throw error;

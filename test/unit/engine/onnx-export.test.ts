@@ -181,6 +181,7 @@ describe("exported layers compute what TF.js computes", () => {
     );
     await expectSameOutputs(model);
     await expectSameOutputs(sequential([4, 4, 3], [tf.layers.activation({ activation: "leaky_relu" as unknown as "relu" }), tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: "softmax" })]));
+    await expectSameOutputs(sequential([3, 5, 2], [tf.layers.upSampling2d({ size: [2, 3], interpolation: "bilinear" }), tf.layers.flatten()]));
   });
 
   it("functional graphs: Add, Concatenate (channel axis in NCHW), Multiply, Average, Maximum, LayerNormalization, nested models", async () => {
