@@ -19,6 +19,32 @@ export interface TrainingCurvesProps {
 
 const finite = (value: number | null | undefined) => (value !== null && value !== undefined && Number.isFinite(value) ? value : null);
 
+interface Row {
+  epoch: number;
+  partial: boolean;
+  loss: number | null;
+  valLoss: number | null;
+  accuracy: number | null;
+  valAccuracy: number | null;
+  gap: number | null;
+}
+
+/**
+ * The points of a line: an epoch the time budget cut short (`partial`) is a larger hollow point,
+ * whatever the number of epochs; the others are small filled points on short curves only.
+ */
+function pointRenderer(color: string, showAll: boolean) {
+  function Point(props: { cx?: number | null; cy?: number | null; payload?: Row; index?: number }) {
+    const { cx, cy, payload, index } = props;
+    const key = `point-${index}`;
+    if (typeof cx !== "number" || typeof cy !== "number" || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g key={key} />;
+    if (payload?.partial) return <circle key={key} cx={cx} cy={cy} r={4.5} fill="#ffffff" stroke={color} strokeWidth={2} data-partial="true"><title>{`Epoch ${payload.epoch}: partial (cut short by the time budget)`}</title></circle>;
+    if (!showAll) return <g key={key} />;
+    return <circle key={key} cx={cx} cy={cy} r={2.5} fill={color} stroke={color} />;
+  }
+  return Point;
+}
+
 function Chart({
   title,
   data,
@@ -31,7 +57,7 @@ function Chart({
   percent,
 }: {
   title: string;
-  data: Array<Record<string, number | null>>;
+  data: Row[];
   lines: Array<{ key: string; name: string; color: string; dash?: string }>;
   bestEpoch: number | null;
   overfitStartEpoch: number | null;
@@ -53,9 +79,14 @@ function Chart({
         {overfitStartEpoch !== null && overfitStartEpoch <= lastEpoch && (
           <ReferenceArea x1={overfitStartEpoch} x2={Math.max(lastEpoch, overfitStartEpoch)} fill="#fecaca" fillOpacity={0.45} ifOverflow="extendDomain" label={{ value: "overtraining", position: "insideTopRight", fontSize: 11, fill: "#991b1b" }} />
         )}
+        {data
+          .filter((row) => row.partial)
+          .map((row) => (
+            <ReferenceLine key={`partial-${row.epoch}`} x={row.epoch} stroke="#64748b" strokeDasharray="1 3" label={{ value: "partial", position: "insideTopLeft", fontSize: 11, fill: "#475569" }} />
+          ))}
         {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke="#15803d" strokeWidth={2} strokeDasharray="4 2" label={{ value: `best: ${bestEpoch}`, position: "insideBottomLeft", fontSize: 11, fill: "#166534" }} />}
         {lines.map((line) => (
-          <Line key={line.key} type="monotone" dataKey={line.key} name={line.name} stroke={line.color} strokeWidth={2} strokeDasharray={line.dash} dot={data.length <= 30 ? { r: 2.5 } : false} isAnimationActive={false} connectNulls />
+          <Line key={line.key} type="monotone" dataKey={line.key} name={line.name} stroke={line.color} strokeWidth={2} strokeDasharray={line.dash} dot={pointRenderer(line.color, data.length <= 30)} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls />
         ))}
       </LineChart>
     </figure>
@@ -64,13 +95,16 @@ function Chart({
 
 /**
  * Overtraining curves: training vs validation loss and accuracy per epoch, the best epoch (lowest
- * validation loss) as a line, the overtraining region shaded, and the generalization gap. A data
- * table with the same numbers follows for screen readers and keyboard users.
+ * validation loss) as a line, the overtraining region shaded, and the generalization gap. Epochs
+ * the time budget cut short (`partial: true`) are hollow points with a dotted "partial" line and
+ * are named under the charts. A data table with the same numbers follows for screen readers and
+ * keyboard users.
  */
 export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generalizationGap, totalEpochs, height = 260 }: TrainingCurvesProps) {
   if (epochs.length === 0) return null;
-  const data = epochs.map((record, index) => ({
+  const data: Row[] = epochs.map((record, index) => ({
     epoch: record.epoch,
+    partial: record.partial === true,
     loss: finite(record.loss),
     valLoss: finite(record.valLoss),
     accuracy: finite(record.accuracy),
@@ -91,6 +125,7 @@ export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generaliz
     ...(data.some((row) => row.valAccuracy !== null) ? [{ key: "valAccuracy", name: "validation accuracy", color: VALIDATION, dash: "6 3" }] : []),
   ];
   const best = bestEpoch !== null ? epochs.find((e) => e.epoch === bestEpoch) : undefined;
+  const partialEpochs = epochs.filter((e) => e.partial === true).map((e) => e.epoch);
   const lastGap = data[data.length - 1].gap;
 
   return (
@@ -118,6 +153,16 @@ export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generaliz
         )}
         {lastGap !== null && `Generalization gap at the last epoch: ${lastGap.toFixed(4)}.`}
       </p>
+      {partialEpochs.length > 0 && (
+        <p className="flex items-start gap-2 text-sm text-slate-700" data-testid="partial-epochs">
+          <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" className="mt-0.5 shrink-0">
+            <circle cx="7" cy="7" r="4.5" fill="#ffffff" stroke={TRAIN} strokeWidth="2" />
+          </svg>
+          <span>
+            Partial epoch{partialEpochs.length > 1 ? "s" : ""} {partialEpochs.join(", ")} (hollow point, dotted line “partial”): the time budget stopped training part-way, so {partialEpochs.length > 1 ? "these epochs" : "this epoch"} saw only part of the training set and {partialEpochs.length > 1 ? "their" : "its"} numbers are not comparable with full epochs.
+          </span>
+        </p>
+      )}
       <details className="text-sm">
         <summary className="cursor-pointer text-indigo-700 underline">Curve values as a table</summary>
         <div className="mt-2 max-h-72 overflow-auto">
@@ -140,6 +185,7 @@ export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generaliz
                   <th scope="row" className="px-2 py-1 text-left font-normal">
                     {record.epoch}
                     {record.epoch === bestEpoch ? " (best)" : ""}
+                    {record.partial ? " (partial)" : ""}
                   </th>
                   <td className="px-2 py-1">{data[index].loss?.toFixed(4) ?? "–"}</td>
                   <td className="px-2 py-1">{data[index].valLoss?.toFixed(4) ?? "–"}</td>

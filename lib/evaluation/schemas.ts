@@ -44,8 +44,8 @@ export const curveSummarySchema = z.object({
   bestEpoch: z.number().nullable(),
   /** First epoch of sustained overtraining: validation loss rising while training loss falls. */
   overfitStartEpoch: z.number().nullable(),
-  /** valLoss - loss per epoch (null where there is no validation loss). */
-  generalizationGap: z.array(optionalMetric),
+  /** valLoss - loss per epoch (null where there is no validation loss); curves stored without it (older rows) read as []. */
+  generalizationGap: z.array(optionalMetric).default([]),
   stoppedEarly: z.boolean().optional(),
   stopReason: z.string().nullable().optional(),
 });

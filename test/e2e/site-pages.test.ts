@@ -61,7 +61,8 @@ async function hydrated(page: Page) {
 
 /** A report in the shapes the worker writes (worker/evaluate.ts, lib/submissions/evaluation.ts). */
 function reportFixture(accuracy: number) {
-  const epochs = fixtureEpochs();
+  // The last epoch was cut short by the time budget (kept in the curves, marked partial).
+  const epochs = fixtureEpochs().map((epoch) => (epoch.epoch === 10 ? { ...epoch, partial: true } : epoch));
   const confusion = CLASS_NAMES.map((_, i) => CLASS_NAMES.map((__, j) => (i === j ? 280 + i : (i + j) % 4 === 0 ? 3 : 0)));
   const perClass = confusion.map((row, i) => {
     const support = row.reduce((a, b) => a + b, 0);
@@ -288,6 +289,10 @@ describe("reports, live status and leaderboards", () => {
     expect(await curves.locator(".recharts-line").count()).toBe(5); // loss, validation loss, gap; accuracy, validation accuracy
     expect(await curves.locator(".recharts-reference-area").count()).toBeGreaterThan(0);
     expect(await curves.locator(".recharts-reference-line").count()).toBeGreaterThan(0);
+    // The partial epoch: hollow points on the lines of both charts, a dotted "partial" line, and named under the charts.
+    expect(await curves.locator('circle[data-partial="true"]').count()).toBe(5);
+    expect(await curves.getByText("partial", { exact: true }).count()).toBe(2);
+    expect(await page.getByTestId("partial-epochs").textContent()).toMatch(/Partial epoch 10 .*saw only part of the training set/);
     // The confusion matrix is a table with class names.
     const matrix = page.getByTestId("confusion-matrix");
     expect(await matrix.locator("tbody tr").count()).toBe(10);

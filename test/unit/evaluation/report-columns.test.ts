@@ -69,6 +69,8 @@ describe("report columns", () => {
     expect(() => reportColumn("metrics", { ...split, perClass: [{ label: 3 }] } as never)).toThrow();
     expect(readReportColumn("metrics", { examples: "many" })).toBeNull();
     expect(readReportColumn("curves", null)).toBeNull();
+    // Curves stored before the gap was recorded (and the live panel's partial curves) still read.
+    expect(readReportColumn("curves", { source: "training", epochs: [{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.7, seconds: 1 }], bestEpoch: 1, overfitStartEpoch: null })).toMatchObject({ generalizationGap: [], epochs: [{ epoch: 1 }] });
     expect(readReport({ backend: null, examplesPerSecond: null, metrics: {}, privateMetrics: {}, curves: null, summary: null, confusion: null, misclassified: "x", splitInfo: null })).toMatchObject({ metrics: null, misclassified: [], splitInfo: { classNames: [], warnings: [] } });
   });
 });
