@@ -1,6 +1,5 @@
-import { AppError } from "../errors";
 import type { Enrollment, Prisma, PrismaClient } from "../db";
-import { can } from "../courses/permissions";
+import { can, courseRefusal } from "../courses/permissions";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
@@ -11,18 +10,14 @@ type Tx = Prisma.TransactionClient | PrismaClient;
  */
 export async function requireCourseInstructor(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
   const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  if (!enrollment || !can(enrollment.role, "manage")) {
-    throw new AppError("FORBIDDEN", `Only instructors of this course can ${doing}. Ask an instructor of the course if this needs doing.`);
-  }
+  if (!enrollment || !can(enrollment.role, "manage")) throw courseRefusal("manage", doing);
   return enrollment;
 }
 
 /** Domain-level check that a user may see a course's submissions and grades (instructors and TAs). */
 export async function requireCourseStaff(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
   const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  if (!enrollment || !can(enrollment.role, "see")) {
-    throw new AppError("FORBIDDEN", `Only instructors and teaching assistants of this course can ${doing}.`);
-  }
+  if (!enrollment || !can(enrollment.role, "see")) throw courseRefusal("see", doing);
   return enrollment;
 }
 

@@ -59,6 +59,11 @@ const WHO: Record<CourseAction, string> = {
   manage: "instructors of this course",
 };
 
+/** The one wording of a refusal inside a course: "Only <who may> can <doing>." */
+export function courseRefusal(action: CourseAction, doing: string): AppError {
+  return new AppError("FORBIDDEN", `Only ${WHO[action]} can ${doing}. Ask an instructor of the course if this needs doing.`);
+}
+
 /**
  * The caller's enrolment when their role allows `action`; otherwise FORBIDDEN for members of the
  * course and NOT_FOUND for everyone else (as for a course that does not exist). `doing` finishes
@@ -67,8 +72,6 @@ const WHO: Record<CourseAction, string> = {
 export async function requireCourse(tx: Tx, userId: string, courseId: string, action: CourseAction, doing: string): Promise<Enrollment> {
   const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
   if (!enrollment) throw new AppError("NOT_FOUND", "No such course among your courses. Check the course id.");
-  if (!can(enrollment.role, action)) {
-    throw new AppError("FORBIDDEN", `Only ${WHO[action]} can ${doing}. Ask an instructor of the course if this needs doing.`);
-  }
+  if (!can(enrollment.role, action)) throw courseRefusal(action, doing);
   return enrollment;
 }

@@ -443,7 +443,8 @@ describe("following a submission, reports, leaderboards and exports", () => {
     for (const file of ["grades.csv", "leaderboard.csv"]) {
       const refused = await as("ada").get(`/api/v1/competitions/mnist/${file}`);
       expect(refused.status, `ada ${file}`).toBe(403);
-      expect(refused.body.message).toContain("Only instructors of this course");
+      // Grades and boards are for the course's staff: its instructors and TAs.
+      expect(refused.body.message).toContain("Only instructors and teaching assistants of this course");
       // Another course's instructor learns nothing, not even that the competition exists.
       expect((await as("otherInstructor").get(`/api/v1/competitions/mnist/${file}`)).status, `otherInstructor ${file}`).toBe(404);
     }

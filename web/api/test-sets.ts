@@ -3,6 +3,7 @@ import { TEST_SET_FIELDS, TEST_SET_FILE_FIELD, TEST_SET_UPLOAD_LIMITS } from "@/
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseMultipart, type UploadSource, type UploadedFilePart } from "@/lib/uploads/multipart";
+import { can, courseRefusal } from "@/lib/courses/permissions";
 
 /** A test-set upload: files in parts named "files", an optional "name". Streams against TEST_SET_UPLOAD_LIMITS. */
 export async function parseTestSetUpload(source: UploadSource): Promise<{ name?: string; files: UploadedFilePart[] }> {
@@ -21,7 +22,7 @@ export async function parseTestSetUpload(source: UploadSource): Promise<{ name?:
 /** The competition, for its course's instructors only: students of the course 403, everyone else 404. */
 export async function competitionAsInstructor(prisma: PrismaClient, slug: string, userId: string, doing: string) {
   const access = await competitionForUser(prisma, slug, userId);
-  if (!access.isInstructor) throw new AppError("FORBIDDEN", `Only instructors of this course can ${doing}.`);
+  if (!access.isInstructor) throw courseRefusal("manage", doing);
   return access.competition;
 }
 
@@ -30,6 +31,6 @@ export async function courseAsInstructor(prisma: PrismaClient, courseId: string 
   if (!courseId) throw new AppError("BAD_REQUEST", "Say which course the test set is for: POST /api/v1/test-sets?course=COURSE_ID.");
   const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
   if (!enrollment) throw new AppError("NOT_FOUND", "No such course among your courses. Check the course id.");
-  if (enrollment.role !== "INSTRUCTOR") throw new AppError("FORBIDDEN", "Only instructors of this course can upload test sets.");
+  if (!can(enrollment.role, "manage")) throw courseRefusal("manage", "upload test sets");
   return courseId;
 }
