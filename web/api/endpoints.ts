@@ -3,7 +3,7 @@
  * a test checks that both name every route.
  */
 export interface EndpointDoc {
-  method: "GET" | "POST" | "PUT";
+  method: "GET" | "POST" | "PUT" | "PATCH";
   path: string;
   summary: string;
   who: string;
@@ -252,6 +252,104 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChang
       { status: 404, when: "no such course among yours" },
       { status: 413, when: "over the upload limit; refused while streaming" },
       { status: 422, when: "the files are not a usable test set (the message says why and what to do)" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/courses",
+    summary: "Your courses with your role in each; the join code for the course's staff (instructors and TAs).",
+    who: "anyone with a token",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/courses`,
+    response: `{ "courses": [ { "id": "clx…", "name": "Deep Learning", "term": "Fall 2026", "role": "INSTRUCTOR", "archived": false, "joinEnabled": true, "joinCode": "DEEP-7KQ2", "createdAt": "…" } ] }`,
+    errors: [{ status: 401, when: "no valid token" }],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/courses",
+    summary: "Create a course (JSON { name, term? }); you become its instructor. 201 with the course and its join code.",
+    who: "instructor accounts",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d '{"name":"Deep Learning","term":"Fall 2026"}' $HOLDOUT_URL/api/v1/courses`,
+    response: `201 Created\n{ "course": { "id": "clx…", "name": "Deep Learning", "term": "Fall 2026", "role": "INSTRUCTOR", "archived": false, "joinEnabled": true, "joinCode": "DEEP-7KQ2", "createdAt": "…" } }`,
+    errors: [
+      { status: 400, when: "no name, or not JSON" },
+      { status: 403, when: "a student or TA account (only instructor accounts create courses)" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/courses/{courseId}",
+    summary: "One of your courses (the join code for its staff).",
+    who: "members of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/courses/COURSE_ID`,
+    response: `{ "course": { "id": "clx…", "name": "Deep Learning", "term": "Fall 2026", "role": "INSTRUCTOR", "archived": false, "joinEnabled": true, "joinCode": "DEEP-7KQ2", "createdAt": "…" } }`,
+    errors: [{ status: 404, when: "no such course among yours" }],
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/courses/{courseId}",
+    summary: "Change a course (JSON, any of: name, term, joinEnabled, regenerateJoinCode: true, archived). An archived course takes no new competitions.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -X PATCH -H "Content-Type: application/json" -d '{"regenerateJoinCode":true}' $HOLDOUT_URL/api/v1/courses/COURSE_ID`,
+    response: `{ "course": { "id": "clx…", "name": "Deep Learning", "term": "Fall 2026", "role": "INSTRUCTOR", "archived": false, "joinEnabled": true, "joinCode": "DEEP-7KQ2", "createdAt": "…" } }`,
+    errors: [
+      { status: 400, when: "a field of the wrong type" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such course among yours" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/courses/{courseId}/staff",
+    summary: "The course's instructors and teaching assistants.",
+    who: "instructors and TAs of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/courses/COURSE_ID/staff`,
+    response: `{ "staff": [ { "userId": "clx…", "email": "grace@uni.edu", "name": "Grace", "role": "INSTRUCTOR" }, { …, "role": "TA" } ] }`,
+    errors: [
+      { status: 403, when: "a student of the course" },
+      { status: 404, when: "no such course among yours" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/courses/{courseId}/staff",
+    summary: 'Add a co-instructor or a teaching assistant (JSON { email, role: "INSTRUCTOR" | "TA" }; an existing account; a co-instructor needs an instructor account). TAs see all submissions, the private board and grades, and change nothing.',
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d '{"email":"tara@uni.edu","role":"TA"}' $HOLDOUT_URL/api/v1/courses/COURSE_ID/staff`,
+    response: `201 Created\n{ "member": { "userId": "clx…", "email": "tara@uni.edu", "name": "Tara", "role": "TA" } }`,
+    errors: [
+      { status: 400, when: "a co-instructor without an instructor account, or a bad role" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such course among yours, or no account with that email (the message says who creates one)" },
+      { status: 409, when: "the change would leave the course without an instructor" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/courses/{courseId}/roster",
+    summary: "Import the class list: the body is CSV (Content-Type: text/csv; columns email, name, optionally student_id). Accounts are made for new emails (they claim them with a claim link); existing accounts get a pending enrolment; instructors are skipped.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -H "Content-Type: text/csv" --data-binary @class.csv $HOLDOUT_URL/api/v1/courses/COURSE_ID/roster`,
+    response: `{ "roster": { "created": 38, "enrolled": 40, "alreadyEnrolled": 2, "pending": ["ada@uni.edu"], "instructorsSkipped": [], "errors": [ { "line": 7, "message": "…" } ] } }`,
+    errors: [
+      { status: 400, when: "not CSV, or no email/name columns" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such course among yours" },
+      { status: 413, when: "a class list over 2 MB" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/courses/{courseId}/competitions",
+    summary: "Create a competition (JSON: the new-competition form's fields: slug, title, description, datasetId, opensAt, closesAt, dailyLimit, publicFraction, testSetId, ...). 201 with the competition as GET /api/v1/competitions/{slug} gives it.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d '{"slug":"mnist-2026","title":"MNIST","datasetId":"mnist","opensAt":"2026-09-01T00:00:00Z","closesAt":"2026-10-01T00:00:00Z"}' $HOLDOUT_URL/api/v1/courses/COURSE_ID/competitions`,
+    response: `201 Created\n{ "competition": { "slug": "mnist-2026", … } }`,
+    errors: [
+      { status: 400, when: "a field is missing or invalid (the message names it)" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such course among yours" },
+      { status: 409, when: "the slug is taken, or the course is archived" },
+      { status: 422, when: "the dataset's verified files are not on this server (the message says how to fetch them)" },
     ],
   },
 ];
