@@ -1,4 +1,5 @@
 /** The scorer's inputs and progress events (its outputs are the zod schemas of ./schemas.ts). */
+import type { LoadedDataset } from "../../datasets/loaded";
 import type { EngineRates } from "../models/cost";
 import type { EvaluationProgress } from "./schemas";
 
@@ -7,15 +8,8 @@ export type { TrainingBudget } from "../competitions/schema";
 /** What the scorer reports while it runs: the schema is in ./schemas.ts (the child's messages carry it). */
 export type { EvaluationProgress };
 
-/** A labelled test set: NHWC bytes, one label per image. */
-export interface TestData {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  shape: [number, number, number];
-  numClasses: number;
-  classNames: string[];
-}
+/** A labelled test set: NHWC bytes, one label per image (a built-in split or an instructor's set). */
+export type TestData = Pick<LoadedDataset, "images" | "labels" | "count" | "shape" | "numClasses" | "classNames">;
 
 /** A submitted file; role "history" is a Keras training history (the upload check decided). */
 export interface EvaluationFile {

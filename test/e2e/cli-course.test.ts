@@ -1,12 +1,10 @@
 /** Issue 13: `holdout create-admin` and `holdout course create` against a real database. */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/accounts/password";
 import { createInstructor } from "@/lib/accounts/accounts";
+import { runHoldout } from "../helpers/cli";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
-const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 let database: TestDatabase;
 
 beforeAll(async () => {
@@ -16,20 +14,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function holdout(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/holdout.mjs"), ...args], { env: { ...process.env, DATABASE_URL: database.url }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function holdout(args: string[]) {
+  return runHoldout(args, { env: { DATABASE_URL: database.url }, timeoutMs: 120_000 });
 }
 
 describe("holdout CLI: administrators and courses", () => {

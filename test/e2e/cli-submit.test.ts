@@ -1,13 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_PATTERN } from "@/lib/tokens/tokens";
 import { startWorker } from "@/worker/worker";
+import { runHoldout, type CliResult } from "../helpers/cli";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { fixturePath, MLP_ARCHITECTURE, REPO_ROOT, seedApiWorld, type ApiWorld } from "../integration/api/helpers";
+import { fixturePath, MLP_ARCHITECTURE, seedApiWorld, type ApiWorld } from "../integration/api/helpers";
 
 const MAX_UPLOAD_MB = 6;
 
@@ -29,40 +29,9 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node bin/holdout.mjs ...` as a user runs it: stderr is not a terminal, so progress comes as lines. */
+/** `node bin/holdout.mjs ...` from a directory of its own, with no URL or token unless given. */
 function holdout(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/holdout.mjs"), ...args], {
-      cwd: tmp,
-      env: {
-        ...process.env,
-        HOLDOUT_URL: undefined,
-        HOLDOUT_TOKEN: undefined,
-        DATABASE_URL: database.url,
-        // Run from another directory (as a student does), tsx must still find the repo's tsconfig
-        // for the "@/" imports of some CLI modules; bin/holdout.mjs does not point it there yet.
-        TSX_TSCONFIG_PATH: path.join(REPO_ROOT, "tsconfig.json"),
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runHoldout(args, { cwd: tmp, env: { HOLDOUT_URL: undefined, HOLDOUT_TOKEN: undefined, DATABASE_URL: database.url, ...env } });
 }
 
 /** The JSON documents printed one after another on stdout. */

@@ -4,7 +4,6 @@
  * competition form in a browser (upload with progress, preview, attach), and a real worker
  * scoring a student's model on the uploaded images with the accuracy it really has on them.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -15,11 +14,12 @@ import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo/seed";
 import { loadSubmissionModel, predictImages } from "@/lib/models";
 import { startWorker } from "@/worker/worker";
 import { launchBrowser, screenshot, signInAs } from "../helpers/browser";
+import { runHoldout } from "../helpers/cli";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { FIXTURE_MODELS, fixtureModelFiles } from "../helpers/fixtures";
 import { idxPair } from "../helpers/idx";
 import { startTestServer, type TestServer } from "../helpers/server";
-import { client, REPO_ROOT, seedApiWorld, waitFor, type ApiWorld } from "../integration/api/helpers";
+import { client, seedApiWorld, waitFor, type ApiWorld } from "../integration/api/helpers";
 
 const COUNT = 200;
 /** Test images 5000.. of MNIST: a set of its own, written as an IDX pair. */
@@ -160,24 +160,8 @@ describe("PUT/GET /api/v1/competitions/{slug}/test-set", () => {
 });
 
 describe("holdout test-set add", () => {
-  function holdout(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin/holdout.mjs"), ...args], {
-        cwd: tmp,
-        env: { ...process.env, HOLDOUT_URL: server.url, HOLDOUT_TOKEN: undefined, DATABASE_URL: database.url, TSX_TSCONFIG_PATH: path.join(REPO_ROOT, "tsconfig.json") },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
+  function holdout(args: string[]) {
+    return runHoldout(args, { cwd: tmp, env: { HOLDOUT_URL: server.url, HOLDOUT_TOKEN: undefined, DATABASE_URL: database.url } });
   }
 
   it("uploads the files with the instructor's token, attaches them, and prints the preview", { timeout: 300_000 }, async () => {

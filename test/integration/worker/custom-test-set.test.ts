@@ -7,20 +7,10 @@ import type { SplitMetrics } from "../../../lib/evaluation/schemas";
 import { startWorker, type RunningWorker } from "../../../worker/worker";
 import { createTestDatabase, type TestDatabase } from "../../helpers/db";
 import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";
+import { idxFile } from "../../helpers/idx";
 
 let database: TestDatabase;
 let worker: RunningWorker;
-
-function idx(magic: number, dims: number[], body: Uint8Array): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, magic);
-  dims.forEach((dim, i) => view.setUint32(4 + 4 * i, dim));
-  const out = new Uint8Array(header.length + body.length);
-  out.set(header);
-  out.set(body, header.length);
-  return out;
-}
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -41,8 +31,8 @@ describe("an instructor's own hidden test set", () => {
     const mnist = await loadDataset("mnist", "test");
     const count = 1000;
     const files = [
-      { name: "fresh-images-idx3-ubyte", data: idx(0x803, [count, 28, 28], mnist.images.subarray(0, count * 784)) },
-      { name: "fresh-labels-idx1-ubyte", data: idx(0x801, [count], mnist.labels.subarray(0, count)) },
+      { name: "fresh-images-idx3-ubyte", data: idxFile(0x803, [count, 28, 28], mnist.images.subarray(0, count * 784)) },
+      { name: "fresh-labels-idx1-ubyte", data: idxFile(0x801, [count], mnist.labels.subarray(0, count)) },
     ];
     await expect(createTestSet(database.prisma, ada.id, competition.courseId, "sneaky", files)).rejects.toThrow();
     const { testSet } = await createTestSet(database.prisma, instructor.id, competition.courseId, "Fresh digits 2026", files);
