@@ -9,8 +9,10 @@ export interface GradeRow {
   studentNumber: string | null;
   email: string;
   name: string;
-  /** The student's (or their team's) private-leaderboard score; null without a scored submission. */
+  /** The best private score over all the student's (or their team's) scored submissions, selected or not; null without one. */
   bestPrivateScore: number | null;
+  /** The private-leaderboard score: the best among the selected finals (else the best N public) that ranks the entrant; null without a scored submission. */
+  finalPrivateScore: number | null;
   privateRank: number | null;
   /** Course points after the late policy, 2 decimals. */
   points: number;
@@ -91,7 +93,7 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
       }
     }
     if (!best) {
-      return { ...base, bestPrivateScore: null, privateRank: null, points: 0, lateDays: 0, note: "No scored submission: 0 points.", gradedSubmissionId: null, teamName: null };
+      return { ...base, bestPrivateScore: null, finalPrivateScore: null, privateRank: null, points: 0, lateDays: 0, note: "No scored submission: 0 points.", gradedSubmissionId: null, teamName: null };
     }
     const { standing, submission } = best;
     const notes: string[] = [];
@@ -106,7 +108,9 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
     }
     return {
       ...base,
-      bestPrivateScore: standing.privateBest.privateScore,
+      // Over every entrant the student belongs to (their own and their team's), selected or not.
+      bestPrivateScore: Math.max(...(standingsOf.get(user.id) ?? []).flatMap((s) => s.submissions.map((sub) => sub.privateScore))),
+      finalPrivateScore: standing.privateBest.privateScore,
       privateRank: standing.privateRank,
       points: best.points,
       lateDays: best.lateDays,
@@ -115,6 +119,11 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
       teamName: standing.entrant.type === "team" ? standing.entrant.name : null,
     };
   });
+}
+
+/** The most points the scheme can give (linear: maxPoints; thresholds: the highest threshold's points), for an LMS's "points possible". */
+export function maxPoints(scheme: GradingScheme): number {
+  return scheme.kind === "linear" ? scheme.maxPoints : Math.max(...scheme.thresholds.map((t) => t.points));
 }
 
 /** More points; then the entrant's private-best submission; then the better private rank; then the earlier submission. */

@@ -432,7 +432,7 @@ describe("following a submission, reports, leaderboards and exports", () => {
     expect(grades.headers.get("content-type")).toContain("text/csv");
     expect(grades.headers.get("content-disposition")).toBe('attachment; filename="mnist-grades.csv"');
     const text = await grades.text();
-    expect(text.split("\r\n")[0]).toBe("student_id,email,name,best_private_score,grade");
+    expect(text.split("\r\n")[0]).toBe("student_id,email,name,best_private_score,final_private_score,grade,note");
     expect(text).toContain("ada@holdout.test");
 
     const board = await as("instructor").raw("/api/v1/competitions/mnist/leaderboard.csv?board=private");

@@ -153,7 +153,7 @@ describe("a whole competition", () => {
     const response = await instructor.request.get(`${server.url}/api/v1/competitions/${slug}/grades.csv`);
     expect(response.status()).toBe(200);
     const lines = (await response.text()).trim().split(/\r?\n/);
-    expect(lines[0], lines.join("\n")).toBe("student_id,email,name,best_private_score,grade");
+    expect(lines[0], lines.join("\n")).toBe("student_id,email,name,best_private_score,final_private_score,grade,note");
     const scheme = gradingSchemeSchema.parse(competition.gradingScheme);
     for (const score of scores) {
       const { user } = score.submission;
@@ -161,7 +161,8 @@ describe("a whole competition", () => {
       expect(line, `grade line of ${user.email}`).toBeDefined();
       const cells = line!.split(",");
       expect(Number(cells[3])).toBeCloseTo(score.privateScore, 10);
-      expect(Number(cells[4])).toBe(roundPoints(pointsForScore(scheme, score.privateScore)));
+      expect(Number(cells[4])).toBeCloseTo(score.privateScore, 10);
+      expect(Number(cells[5])).toBe(roundPoints(pointsForScore(scheme, score.privateScore)));
     }
     // Students who did not submit get a zero line too.
     expect(lines.find((row) => row.includes("alan@holdout.test"))?.split(",")[4]).toBe("0");

@@ -6,8 +6,9 @@ import { requireCourseStaff } from "@/lib/competitions/permissions";
 
 export type Board = "public" | "private";
 
-export function parseBoard(request: Request): Board {
-  const value = new URL(request.url).searchParams.get("board") ?? "public";
+/** ?board=public|private; without it, `fallback` (public, unless the caller says otherwise). */
+export function parseBoard(request: Request, fallback: Board = "public"): Board {
+  const value = new URL(request.url).searchParams.get("board") ?? fallback;
   if (value !== "public" && value !== "private") throw new AppError("BAD_REQUEST", `Unknown board "${value}". Use ?board=public or ?board=private.`);
   return value;
 }

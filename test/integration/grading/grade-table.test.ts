@@ -48,15 +48,16 @@ afterAll(() => database.drop());
 describe("grade table", () => {
   it("grades every enrolled student from the private board, with late penalties and notes", async () => {
     const rows = await gradeTable(database.prisma, competition.id);
-    expect(rows.map((r) => [r.name, r.studentNumber, r.bestPrivateScore, r.privateRank, r.points, r.lateDays, r.gradedSubmissionId, r.teamName])).toEqual([
-      ["Ada", "S-1", 0.945, 5, 50, 0, ids.ada1, null],
-      ["Bob", null, 0.936, 6, 40, 0, ids.bob1, null],
-      ["Cy", "S-3", null, null, 0, 0, null, null],
-      ["Dee", null, 0.99, 1, 80, 2, ids.dee1, null],
-      ["Eve", null, 0.99, 2, 80, 0, ids.eve1, null],
-      ["Fay", null, 0.98, 3, 0, 5, ids.fay1, null],
-      ["Gus", null, 0.954, 4, 60, 0, ids.gus1, "Team G"],
-      ["Hal", null, 0.954, 4, 60, 0, ids.gus1, "Team G"],
+    // best: over all scored submissions; final: the selected finals' (or best N public) that rank them.
+    expect(rows.map((r) => [r.name, r.studentNumber, r.bestPrivateScore, r.finalPrivateScore, r.privateRank, r.points, r.lateDays, r.gradedSubmissionId, r.teamName])).toEqual([
+      ["Ada", "S-1", 0.99, 0.945, 5, 50, 0, ids.ada1, null],
+      ["Bob", null, 0.99, 0.936, 6, 40, 0, ids.bob1, null],
+      ["Cy", "S-3", null, null, null, 0, 0, null, null],
+      ["Dee", null, 0.99, 0.99, 1, 80, 2, ids.dee1, null],
+      ["Eve", null, 0.99, 0.99, 2, 80, 0, ids.eve1, null],
+      ["Fay", null, 0.98, 0.98, 3, 0, 5, ids.fay1, null],
+      ["Gus", null, 0.954, 0.954, 4, 60, 0, ids.gus1, "Team G"],
+      ["Hal", null, 0.954, 0.954, 4, 60, 0, ids.gus1, "Team G"],
     ]);
     const notes = Object.fromEntries(rows.map((r) => [r.name, r.note]));
     expect(notes.Ada).toBeNull();
@@ -71,10 +72,11 @@ describe("grade table", () => {
   it("exports the LMS CSV", async () => {
     const csv = gradesCsv(await gradeTable(database.prisma, competition.id));
     const lines = csv.split("\r\n");
-    expect(lines[0]).toBe("student_id,email,name,best_private_score,grade");
-    expect(lines[1]).toBe("S-1,ada@example.edu,Ada,0.945,50");
-    expect(lines[2]).toBe(`${people.Bob.id},bob@example.edu,Bob,0.936,40`);
-    expect(lines[3]).toBe("S-3,cy@example.edu,Cy,,0");
+    expect(lines[0]).toBe("student_id,email,name,best_private_score,final_private_score,grade,note");
+    expect(lines[1]).toBe("S-1,ada@example.edu,Ada,0.99,0.945,50,");
+    expect(lines[2]).toBe(",bob@example.edu,Bob,0.99,0.936,40,No student number on the course roster: match this student by email. No final selection: graded on the best 2 public submissions.");
+    expect(lines[3]).toBe("S-3,cy@example.edu,Cy,,,0,No scored submission: 0 points.");
+    expect(csv).not.toContain(people.Bob.id);
     expect(lines.length).toBe(10);
   });
 

@@ -11,6 +11,7 @@ function grade(partial: Partial<GradeRow>): GradeRow {
     email: "a@example.edu",
     name: "A",
     bestPrivateScore: null,
+    finalPrivateScore: null,
     privateRank: null,
     points: 0,
     lateDays: 0,
@@ -39,32 +40,32 @@ describe("csv cells", () => {
 });
 
 describe("gradesCsv", () => {
-  it("writes the LMS columns with CRLF, student numbers or user ids, quoting and formula guards", () => {
+  it("writes the columns with CRLF, student numbers (never user ids), quoting and formula guards", () => {
     const csv = gradesCsv([
-      grade({ userId: "u1", studentNumber: "S-001", email: "ada@example.edu", name: "Lovelace, Ada", bestPrivateScore: 0.9731, points: 81.46 }),
+      grade({ userId: "u1", studentNumber: "S-001", email: "ada@example.edu", name: "Lovelace, Ada", bestPrivateScore: 0.9731, finalPrivateScore: 0.97, points: 81.46 }),
       grade({ userId: "cku2", studentNumber: null, email: "bob@example.edu", name: '=HYPERLINK("http://evil","click")', bestPrivateScore: null, points: 0 }),
-      grade({ userId: "u3", studentNumber: "  ", email: "cy@example.edu", name: "Cy \"The Cat\"", bestPrivateScore: 0.5, points: 0 }),
-      grade({ userId: "u4", studentNumber: "@4", email: "+dee@example.edu", name: "-Dee", bestPrivateScore: 1, points: 100 }),
+      grade({ userId: "u3", studentNumber: "  ", email: "cy@example.edu", name: "Cy \"The Cat\"", bestPrivateScore: 0.5, finalPrivateScore: 0.5, points: 0, note: "Late." }),
+      grade({ userId: "u4", studentNumber: "@4", email: "+dee@example.edu", name: "-Dee", bestPrivateScore: 1, finalPrivateScore: 1, points: 100 }),
     ]);
     expect(csv).toBe(
-      "student_id,email,name,best_private_score,grade\r\n" +
-        'S-001,ada@example.edu,"Lovelace, Ada",0.9731,81.46\r\n' +
-        `cku2,bob@example.edu,"'=HYPERLINK(""http://evil"",""click"")",,0\r\n` +
-        'u3,cy@example.edu,"Cy ""The Cat""",0.5,0\r\n' +
-        "'@4,'+dee@example.edu,'-Dee,1,100\r\n",
+      "student_id,email,name,best_private_score,final_private_score,grade,note\r\n" +
+        'S-001,ada@example.edu,"Lovelace, Ada",0.9731,0.97,81.46,\r\n' +
+        `,bob@example.edu,"'=HYPERLINK(""http://evil"",""click"")",,,0,No student number on the course roster: match this student by email.\r\n` +
+        ',cy@example.edu,"Cy ""The Cat""",0.5,0.5,0,No student number on the course roster: match this student by email. Late.\r\n' +
+        "'@4,'+dee@example.edu,'-Dee,1,1,100,\r\n",
     );
   });
 
   it("round-trips through the roster's CSV reader", () => {
     const csv = gradesCsv([grade({ name: 'Multi\r\nline, "quoted"', points: 12.5 })]);
     expect(parseCsv(csv).records.map((r) => r.fields)).toEqual([
-      ["student_id", "email", "name", "best_private_score", "grade"],
-      ["u1", "a@example.edu", 'Multi\r\nline, "quoted"', "", "12.5"],
+      ["student_id", "email", "name", "best_private_score", "final_private_score", "grade", "note"],
+      ["", "a@example.edu", 'Multi\r\nline, "quoted"', "", "", "12.5", "No student number on the course roster: match this student by email."],
     ]);
   });
 
   it("is just the header for no rows", () => {
-    expect(gradesCsv([])).toBe("student_id,email,name,best_private_score,grade\r\n");
+    expect(gradesCsv([])).toBe("student_id,email,name,best_private_score,final_private_score,grade,note\r\n");
   });
 });
 

@@ -30,7 +30,7 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
           <div>
             <h2 className="text-lg font-semibold">Grades</h2>
             <p className="text-sm text-slate-600">
-              From the private leaderboard: each student&apos;s final selections (or best public submissions), after the grading scheme and late policy.
+              From the private leaderboard: each student&apos;s final selections (or best public submissions), after the grading scheme and late policy. The best private score is over all their submissions, for reference; the final one ranks them. The LMS files identify students by their roster student number (and email where there is none).
               {phase !== "closed" && " The competition is still open: these grades are provisional."}
             </p>
             {average !== null && (
@@ -43,9 +43,20 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
             <a href={`${api}/grades.csv`} className={secondaryButtonClass} download>
               Grades CSV (for the LMS)
             </a>
-            <a href={`${api}/leaderboard.csv`} className={secondaryButtonClass} download>
-              Leaderboard CSV
+            <a href={`${api}/grades.csv?format=canvas`} className={secondaryButtonClass} download>
+              Canvas import CSV
             </a>
+            <a href={`${api}/grades.csv?format=moodle`} className={secondaryButtonClass} download>
+              Moodle import CSV
+            </a>
+            <a href={`${api}/leaderboard.csv`} className={secondaryButtonClass} download title={phase === "closed" ? "The private (final) board" : "The public board"}>
+              Leaderboard CSV ({phase === "closed" ? "private" : "public"})
+            </a>
+            {phase === "closed" && (
+              <a href={`${api}/leaderboard.csv?board=public`} className={secondaryButtonClass} download>
+                Public board CSV
+              </a>
+            )}
           </div>
         </div>
       </Card>
@@ -70,7 +81,8 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
                   <tr>
                     <th scope="col" className="py-2 pr-3">Student</th>
                     <th scope="col" className="py-2 pr-3">Student id</th>
-                    <th scope="col" className="py-2 pr-3 text-right">Private score</th>
+                    <th scope="col" className="py-2 pr-3 text-right">Final private score</th>
+                    <th scope="col" className="py-2 pr-3 text-right">Best private score</th>
                     <th scope="col" className="py-2 pr-3 text-right">Rank</th>
                     <th scope="col" className="py-2 pr-3 text-right">Days late</th>
                     <th scope="col" className="py-2 pr-3 text-right">Points</th>
@@ -91,12 +103,13 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
                       <td className="py-2 pr-3 text-right font-mono tabular-nums">
                         {row.gradedSubmissionId ? (
                           <Link href={`/c/${competition.slug}/submissions/${row.gradedSubmissionId}`} className="text-indigo-700 underline">
-                            {formatScore(row.bestPrivateScore)}
+                            {formatScore(row.finalPrivateScore)}
                           </Link>
                         ) : (
-                          formatScore(row.bestPrivateScore)
+                          formatScore(row.finalPrivateScore)
                         )}
                       </td>
+                      <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.bestPrivateScore)}</td>
                       <td className="py-2 pr-3 text-right tabular-nums">{row.privateRank ?? "–"}</td>
                       <td className="py-2 pr-3 text-right tabular-nums">{row.lateDays || "–"}</td>
                       <td className="py-2 pr-3 text-right font-mono font-semibold tabular-nums">{row.points.toFixed(2)}</td>
