@@ -3,6 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
+// One level below the root both as source (cli/) and compiled (dist/cli.mjs).
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { createAdmin, createInstructor } from "../../lib/accounts/accounts";
-import { createPrismaClient } from "../../lib/db";
-import { resolveDatabase } from "../database";
+// Loaded when a command runs (not for --help): Prisma and the database driver cost ~0.7 s.
+const load = async () => ({ ...(await import("../../lib/accounts/accounts")), ...(await import("../../lib/db")), ...(await import("../database")) });
 
 /** `holdout migrate`, `holdout create-instructor` and `holdout create-admin`: database administration. */
 export function registerAdminCommands(program: Command) {
@@ -9,6 +8,7 @@ export function registerAdminCommands(program: Command) {
     .command("migrate")
     .description("apply pending database migrations (DATABASE_URL, or the embedded database)")
     .action(async () => {
+      const { resolveDatabase } = await load();
       const database = await resolveDatabase((line) => console.log(line));
       await database.stop();
       console.log("database is up to date");
@@ -20,6 +20,7 @@ export function registerAdminCommands(program: Command) {
     .requiredOption("--email <email>", "the instructor's email")
     .requiredOption("--name <name>", "the instructor's full name")
     .action(async (options: { email: string; name: string }) => {
+      const { resolveDatabase, createPrismaClient, createInstructor } = await load();
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 1 });
       try {
@@ -39,6 +40,7 @@ export function registerAdminCommands(program: Command) {
     .requiredOption("--email <email>", "the administrator's email")
     .requiredOption("--name <name>", "the administrator's full name")
     .action(async (options: { email: string; name: string }) => {
+      const { resolveDatabase, createPrismaClient, createAdmin } = await load();
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 1 });
       try {

@@ -1,8 +1,5 @@
 import type { Command } from "commander";
-import { createCourse } from "../../lib/courses/courses";
-import { createPrismaClient } from "../../lib/db";
 import { AppError } from "../../lib/errors";
-import { resolveDatabase } from "../database";
 
 /** `holdout course create`: a course for an existing instructor account, printing its id and join code. */
 export function registerCourseCommands(program: Command) {
@@ -14,6 +11,7 @@ export function registerCourseCommands(program: Command) {
     .requiredOption("--instructor <email>", "the email of an existing instructor account (holdout create-instructor)")
     .option("--term <term>", "the term, e.g. \"Fall 2026\"")
     .action(async (options: { name: string; instructor: string; term?: string }) => {
+      const [{ createCourse }, { createPrismaClient }, { resolveDatabase }] = await Promise.all([import("../../lib/courses/courses"), import("../../lib/db"), import("../database")]);
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 1 });
       try {

@@ -4,8 +4,6 @@
  * problem or warning. Exit status 1 when the model would be refused.
  */
 import type { Command } from "commander";
-import { initEngine } from "@/lib/engine/backend";
-import { formatProblem, readModelFiles, renderSummary, validateSubmission, describePreprocessing } from "@/lib/models";
 
 interface InspectOptions {
   dataset?: string;
@@ -24,6 +22,8 @@ export function registerInspectCommand(program: Command): void {
     .option("--architecture", "definition track: read only the architecture (weights ignored)")
     .option("--json", "print the validation result as JSON")
     .action(async (paths: string[], opts: InspectOptions) => {
+      // TF.js loads here (~1 s), not for --help.
+      const [{ initEngine }, { formatProblem, readModelFiles, renderSummary, validateSubmission, describePreprocessing }] = await Promise.all([import("@/lib/engine/backend"), import("@/lib/models")]);
       await initEngine({ log: (line) => console.error(line) });
       const files = readModelFiles(paths);
       const result = await validateSubmission(files, {

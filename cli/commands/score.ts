@@ -5,10 +5,7 @@
  * Problems go to stderr with a non-zero exit status.
  */
 import type { Command } from "commander";
-import { initEngine } from "@/lib/engine/backend";
-import { SCORING_ENGINES, type ScoringEngine } from "@/lib/engine/onnx";
-import { evaluateSubmission } from "@/lib/evaluation";
-import { formatProblem, isSubmissionError, readModelFiles } from "@/lib/models";
+import type { ScoringEngine } from "@/lib/engine/onnx";
 
 interface ScoreOptions {
   dataset: string;
@@ -30,6 +27,13 @@ export function registerScoreCommand(program: Command): void {
     .option("--engine <name>", "scoring engine: auto (ONNX Runtime when the model exports, else TF.js), onnx or tfjs; default HOLDOUT_SCORING_ENGINE, else auto")
     .action(async (paths: string[], opts: ScoreOptions) => {
       // Logs go to stderr: stdout carries only the result.
+      // TF.js, the scorer and the datasets load here (~1 s), not for --help.
+      const [{ initEngine }, { SCORING_ENGINES }, { evaluateSubmission }, { formatProblem, isSubmissionError, readModelFiles }] = await Promise.all([
+        import("@/lib/engine/backend"),
+        import("@/lib/engine/onnx"),
+        import("@/lib/evaluation"),
+        import("@/lib/models"),
+      ]);
       if (opts.engine !== undefined && !(SCORING_ENGINES as readonly string[]).includes(opts.engine)) throw new Error(`--engine must be one of ${SCORING_ENGINES.join(", ")}`);
       await initEngine({ log: (line) => console.error(line) });
       const files = readModelFiles(paths);

@@ -5,11 +5,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { createPrismaClient } from "../../lib/db";
-import { DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, isLoopbackHost, lockPublishedDemoAccounts, planDemoAccounts, seedDemo } from "../../lib/demo/seed";
-import { builtInDatasetAvailability } from "../../lib/demo/available-datasets";
 import { env } from "../../lib/env";
-import { holdoutHome, resolveDatabase } from "../database";
 import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
 import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
 
@@ -18,6 +14,7 @@ export const SOCKET_PRELOAD = pathToFileURL(path.join(ROOT, "web", "socket-addre
 
 /** Secret for signing sessions: NEXTAUTH_SECRET, or one generated once and kept in .holdout/. */
 async function authSecret(): Promise<string> {
+  const { holdoutHome } = await import("../database");
   const configured = env().NEXTAUTH_SECRET;
   if (configured) return configured;
   const file = path.join(holdoutHome(), "auth-secret");
@@ -36,6 +33,9 @@ export function registerStartCommand(program: Command) {
     .option("--no-worker", "do not start a worker in this process group")
     .action(async (options: { dev?: boolean; worker: boolean }) => {
       const log = (line: string) => console.log(`[holdout] ${line}`);
+      // The database, Prisma and the demo seed load here, not for --help.
+      const [{ createPrismaClient }, { DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, isLoopbackHost, lockPublishedDemoAccounts, planDemoAccounts, seedDemo }, { builtInDatasetAvailability }, { holdoutHome, resolveDatabase }] =
+        await Promise.all([import("../../lib/db"), import("../../lib/demo/seed"), import("../../lib/demo/available-datasets"), import("../database")]);
       const config = env();
       const database = await resolveDatabase((line) => console.log(`[db] ${line}`));
       log(`database: ${database.kind === "external" ? "DATABASE_URL" : "embedded PostgreSQL in " + path.join(holdoutHome(), "pg")}`);

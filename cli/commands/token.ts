@@ -1,11 +1,12 @@
 import type { Command } from "commander";
-import { createPrismaClient, type PrismaClient } from "../../lib/db";
+import type { PrismaClient } from "../../lib/db";
 import { AppError } from "../../lib/errors";
-import { createApiToken, listApiTokens, revokeApiToken } from "../../lib/tokens/tokens";
-import { resolveDatabase } from "../database";
+// The database side loads when a command runs: this file is also imported for printTable.
+const tokenStore = () => import("../../lib/tokens/tokens");
 
 /** `holdout token create|list|revoke`: API tokens, managed on the server (DATABASE_URL or the embedded database). */
 async function withDatabase<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  const [{ createPrismaClient }, { resolveDatabase }] = await Promise.all([import("../../lib/db"), import("../database")]);
   const database = await resolveDatabase();
   const prisma = createPrismaClient(database.url, { max: 1 });
   try {
@@ -35,7 +36,7 @@ export function registerTokenCommands(program: Command) {
     .action(async (options: { user: string; name: string }) => {
       await withDatabase(async (prisma) => {
         const user = await userByEmail(prisma, options.user);
-        const created = await createApiToken(prisma, user.id, options.name);
+        const created = await (await tokenStore()).createApiToken(prisma, user.id, options.name);
         process.stderr.write(`Created token "${created.apiToken.name}" (id ${created.apiToken.id}) for ${user.email}. It is shown only now: keep it secret.\n`);
         process.stdout.write(`${created.token}\n`);
       });
@@ -49,7 +50,7 @@ export function registerTokenCommands(program: Command) {
     .action(async (options: { user: string; json?: boolean }) => {
       await withDatabase(async (prisma) => {
         const user = await userByEmail(prisma, options.user);
-        const tokens = await listApiTokens(prisma, user.id);
+        const tokens = await (await tokenStore()).listApiTokens(prisma, user.id);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
           return;
@@ -71,7 +72,7 @@ export function registerTokenCommands(program: Command) {
       await withDatabase(async (prisma) => {
         const row = await prisma.apiToken.findUnique({ where: { id: options.id }, include: { user: { select: { email: true } } } });
         if (!row) throw new AppError("NOT_FOUND", `No token with id ${options.id}. List a user's tokens with: holdout token list --user EMAIL`);
-        const revoked = await revokeApiToken(prisma, row.userId, row.id);
+        const revoked = await (await tokenStore()).revokeApiToken(prisma, row.userId, row.id);
         console.log(`Revoked token "${revoked.name}" (${revoked.prefix}…) of ${row.user.email}.`);
       });
     });

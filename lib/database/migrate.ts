@@ -10,7 +10,16 @@ import pg from "pg";
  * the real Prisma CLI sees these migrations as applied. We run them ourselves because the
  * Prisma CLI downloads its schema-engine binary on first use, which fails offline.
  */
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
+export const MIGRATIONS_DIR = findMigrationsDir(import.meta.dirname);
+
+/** prisma/migrations in the nearest folder above `start` (this file in lib/database, or dist/ when bundled). */
+function findMigrationsDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "prisma", "migrations");
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(start, "../../prisma/migrations");
+  }
+}
 
 // Prisma's table, column for column (prisma-engines: sql-schema-connector, postgres flavour).
 const CREATE_MIGRATIONS_TABLE = `

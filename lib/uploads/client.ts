@@ -96,7 +96,26 @@ function transport(url: URL) {
   throw new ApiClientError(`The URL ${url.href} is not http(s). Give the site's address, e.g. https://holdout.example.edu.`);
 }
 
+/**
+ * How long a silent server is tolerated, in seconds: HOLDOUT_TIMEOUT, default 30. A GET waits
+ * this long per attempt; an upload this long for any progress while sending, then ten times as
+ * long for the answer (the server checks the model before it answers).
+ */
+export function requestTimeoutSeconds(): number {
+  const configured = Number(process.env.HOLDOUT_TIMEOUT);
+  return Number.isFinite(configured) && configured > 0 ? configured : 30;
+}
+
+/** A request that got no answer in time; the message says where and what to check. */
+export class RequestTimeoutError extends ApiClientError {
+  constructor(url: URL, seconds: number, what = "") {
+    super(`no answer from ${url.origin} within ${seconds} s${what}: is the server running? Check --url / HOLDOUT_URL, or set HOLDOUT_TIMEOUT (seconds) to wait longer.`);
+    this.name = "RequestTimeoutError";
+  }
+}
+
 function connectionError(url: URL, error: Error): ApiClientError {
+  if (error instanceof ApiClientError) return error;
   return new ApiClientError(`Could not reach ${url.origin} (${(error as NodeJS.ErrnoException).code ?? error.message}). Check --url / HOLDOUT_URL and your connection.`);
 }
 
@@ -107,14 +126,16 @@ function connectionError(url: URL, error: Error): ApiClientError {
  */
 export async function uploadMultipart(
   target: string,
-  options: { token: string; parts: FormPart[]; onProgress?: (sent: number, total: number) => void; method?: "POST" | "PUT" },
+  options: { token: string; parts: FormPart[]; onProgress?: (sent: number, total: number) => void; method?: "POST" | "PUT"; timeoutSeconds?: number },
 ): Promise<ApiResponse> {
   const url = new URL(target);
   const body = await prepareMultipart(options.parts);
   const lib = transport(url);
+  const seconds = options.timeoutSeconds ?? requestTimeoutSeconds();
   return new Promise<ApiResponse>((resolve, reject) => {
     let answered = false;
     let sent = 0;
+    let bodySent = false;
     const request = lib.request(url, {
       method: options.method ?? "POST",
       headers: {
@@ -124,6 +145,22 @@ export async function uploadMultipart(
         "Content-Length": String(body.contentLength),
       },
     });
+    // Socket inactivity (connecting, a stalled upload, a silent server, a body that stops coming):
+    // `seconds` while sending, ten times that for the answer once the whole body is out.
+    // Socket inactivity (connecting, a stalled upload, a silent server, a body that stops coming):
+    // `seconds` while sending, ten times that for the answer once the whole body is out.
+    let extended = false;
+    const onTimeout = () => {
+      if (bodySent && !answered && !extended) {
+        extended = true;
+        request.setTimeout(seconds * 9000, onTimeout); // the other 9 of the 10 periods
+        return;
+      }
+      const error = new RequestTimeoutError(url, bodySent && !answered ? seconds * 10 : seconds, answered ? " (the answer stopped midway)" : bodySent ? " after the upload was sent" : "");
+      request.destroy(error);
+      reject(error);
+    };
+    request.setTimeout(seconds * 1000, onTimeout);
     request.on("response", (response) => {
       answered = true;
       let text = "";
@@ -155,7 +192,7 @@ export async function uploadMultipart(
         sent += chunk.length;
         options.onProgress?.(sent, body.contentLength);
       }
-      if (!answered && !request.destroyed) request.end();
+      if (!answered && !request.destroyed) request.end(() => (bodySent = true));
     })().catch((error: Error) => {
       request.destroy();
       reject(error instanceof ApiClientError ? error : new ApiClientError(`Reading the files failed: ${error.message}`));
@@ -163,20 +200,42 @@ export async function uploadMultipart(
   });
 }
 
-/** A GET with the token; JSON or text body. */
-export async function apiGet(target: string, token: string): Promise<ApiResponse> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Answers worth asking again: a proxy or a restarting server. */
+const RETRY_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * A GET with the token; JSON or text body. Each attempt gets `timeoutSeconds` (HOLDOUT_TIMEOUT,
+ * default 30) for the whole answer; a GET changes nothing, so a timeout, a refused or dropped
+ * connection or a 502/503/504 is tried again, `retries` times (default 2) after 0.5 s, then 1.5 s.
+ */
+export async function apiGet(target: string, token: string, options: { timeoutSeconds?: number; retries?: number } = {}): Promise<ApiResponse> {
   const url = new URL(target);
   transport(url);
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
-  } catch (error) {
-    throw connectionError(url, ((error as Error).cause as Error) ?? (error as Error));
+  const seconds = options.timeoutSeconds ?? requestTimeoutSeconds();
+  const retries = options.retries ?? 2;
+  for (let attempt = 0; ; attempt++) {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" }, signal: AbortSignal.timeout(seconds * 1000) });
+      text = await response.text();
+    } catch (error) {
+      const failure =
+        (error as Error).name === "TimeoutError" ? new RequestTimeoutError(url, seconds, attempt > 0 ? ` (tried ${attempt + 1} times)` : "") : connectionError(url, ((error as Error).cause as Error) ?? (error as Error));
+      if (attempt >= retries) throw failure;
+      await sleep(500 * 3 ** attempt);
+      continue;
+    }
+    if (RETRY_STATUSES.has(response.status) && attempt < retries) {
+      await sleep(500 * 3 ** attempt);
+      continue;
+    }
+    const headers: http.IncomingHttpHeaders = {};
+    response.headers.forEach((value, key) => (headers[key] = value));
+    return { status: response.status, headers, body: parseBody(text), text };
   }
-  const text = await response.text();
-  const headers: http.IncomingHttpHeaders = {};
-  response.headers.forEach((value, key) => (headers[key] = value));
-  return { status: response.status, headers, body: parseBody(text), text };
 }
 
 /** The message of an API error response, with the list of problems for a 422. */

@@ -4,6 +4,8 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../lib/database/embedded";
 import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
+import { ensureBundle } from "../../lib/build/bundles.mjs";
+import { projectRoot } from "../../lib/sandbox/paths";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,6 +21,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   // Upload checks and worker jobs run the compiled sandbox child: never a stale one.
   await ensureChildBundle();
+  // Every CLI test runs bin/holdout.mjs: build its bundle once here rather than in the first of many at once.
+  await ensureBundle(projectRoot(), "cli");
   if (process.env.DATABASE_URL) {
     project.provide("postgresServerUrl", process.env.DATABASE_URL);
     return;
