@@ -439,8 +439,17 @@ describe("following a submission, reports, leaderboards and exports", () => {
     expect(board.status).toBe(200);
     expect(board.headers.get("content-disposition")).toBe('attachment; filename="mnist-private-leaderboard.csv"');
     expect((await board.text()).split("\r\n")[0]).toContain("rank_change");
+    // mnist is still open: the default board is the public one (the private one after the close).
+    const openBoard = await as("instructor").raw("/api/v1/competitions/mnist/leaderboard.csv");
+    expect(openBoard.headers.get("content-disposition")).toBe('attachment; filename="mnist-public-leaderboard.csv"');
 
-    for (const file of ["grades.csv", "leaderboard.csv"]) {
+    const canvas = await as("instructor").raw("/api/v1/competitions/mnist/grades.csv?format=canvas");
+    expect(canvas.headers.get("content-disposition")).toBe('attachment; filename="mnist-grades-canvas.csv"');
+    expect((await canvas.text()).split("\r\n").slice(0, 2)[1]).toMatch(/^Points Possible,,,,,\d/);
+    const moodle = await as("instructor").raw("/api/v1/competitions/mnist/grades.csv?format=moodle");
+    expect((await moodle.text()).split("\r\n")[0]).toMatch(/^ID number,Email address,/);
+
+    for (const file of ["grades.csv", "grades.csv?format=canvas", "grades.csv?format=moodle", "leaderboard.csv"]) {
       const refused = await as("ada").get(`/api/v1/competitions/mnist/${file}`);
       expect(refused.status, `ada ${file}`).toBe(403);
       // Grades and boards are for the course's staff: its instructors and TAs.

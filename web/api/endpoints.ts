@@ -167,28 +167,34 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChang
   {
     method: "GET",
     path: "/api/v1/competitions/{slug}/grades.csv",
-    summary: "Grades for an LMS import: student_id,email,name,best_private_score,grade.",
-    who: "instructors of the course",
-    curl: `curl ${AUTH} -o grades.csv $HOLDOUT_URL/api/v1/competitions/mnist/grades.csv`,
-    response: "text/csv (Content-Disposition: attachment)",
+    summary:
+      "Grades for an LMS import, one row per student. Holdout's columns: student_id,email,name,best_private_score,final_private_score,grade,note; ?format=canvas: Canvas's gradebook import; ?format=moodle: Moodle's CSV grade import.",
+    who: "instructors and TAs of the course",
+    params: [{ name: "format (query)", description: "holdout (default), canvas or moodle" }],
+    curl: `curl ${AUTH} -o grades.csv "$HOLDOUT_URL/api/v1/competitions/mnist/grades.csv?format=canvas"`,
+    response: `text/csv (Content-Disposition: attachment; {slug}-grades.csv, {slug}-grades-canvas.csv, {slug}-grades-moodle.csv)
+holdout: student_id,email,name,best_private_score,final_private_score,grade,note — student_id is the roster student number, empty when there is none (match on email; the note says so)
+canvas: Student,ID,SIS User ID,SIS Login ID,Section,{competition title} + a "Points Possible" second row
+moodle: ID number,Email address,{competition title}`,
     errors: [
+      { status: 400, when: "format is not holdout, canvas or moodle" },
       { status: 403, when: "a student of this competition's course" },
       { status: 404, when: "no such competition, or not in your courses (same answer)" },
-      { status: 404, when: "no such competition" },
       { status: 422, when: "the competition has no valid grading scheme" },
     ],
   },
   {
     method: "GET",
     path: "/api/v1/competitions/{slug}/leaderboard.csv",
-    summary: "A leaderboard as CSV: ?board=public (default) or ?board=private.",
-    who: "instructors of the course",
-    curl: `curl ${AUTH} -o board.csv "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard.csv?board=private"`,
-    response: "text/csv: rank,name,type,members,score,entries,last_submission_at,baseline[,public_rank,public_score,rank_change]",
+    summary: "A leaderboard as CSV: ?board=public or ?board=private. Without ?board: the private (final) board once the competition has closed, the public one before.",
+    who: "instructors and TAs of the course",
+    params: [{ name: "board (query)", description: "public or private; without it, private after the close and public before" }],
+    curl: `curl ${AUTH} -o board.csv "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard.csv?board=public"`,
+    response: "text/csv ({slug}-{board}-leaderboard.csv): rank,name,type,members,score,entries,last_submission_at,baseline[,public_rank,public_score,rank_change]",
     errors: [
+      { status: 400, when: "board is not public or private" },
       { status: 403, when: "a student of this competition's course" },
       { status: 404, when: "no such competition, or not in your courses (same answer)" },
-      { status: 404, when: "no such competition" },
     ],
   },
   {
