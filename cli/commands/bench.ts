@@ -30,6 +30,9 @@ export function registerBenchCommand(program: Command): void {
         parallel: opts.parallel,
         log: (line) => console.error(line),
       });
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      // The command's own start-up, run as a user runs it (compiled, see lib/build/bundles.mjs).
+      const { measureStartTimes, formatStartTimes } = await import("@/bench/start-time");
+      const startup = measureStartTimes();
+      console.log(opts.json ? JSON.stringify({ ...report, startup }, null, 2) : `${formatReport(report)}\n${formatStartTimes(startup)}`);
     });
 }

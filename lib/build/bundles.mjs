@@ -9,19 +9,19 @@
 // it, so development and tests never run a stale one; a lock folder per bundle and a rename into
 // place keep concurrent processes from colliding. The freshness check reads one small JSON file
 // and stats the inputs (a few milliseconds); esbuild itself is only loaded to build.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** Every bundle: its entry points (output name -> source) and its metadata file in dist/. */
 export const BUNDLES = {
   child: { entries: { child: "worker/child.ts", "gradient-worker": "lib/training/parallel/gradient-worker.ts" }, meta: "child-meta.json", label: "the sandbox child" },
-  // Split: what a command loads with `await import()` (TF.js, Prisma, ...) goes to chunks/ and is
+  // Split: what a command loads with `await import()` (TF.js, Prisma, ...) goes to chunks and is
   // only read when that command runs, so `holdout --help` does not pay for it.
   cli: { entries: { cli: "cli/index.ts" }, meta: "cli-meta.json", label: "the holdout command", splitting: true },
 };
 
 /** Bumped when the build options below change, so an old bundle is rebuilt. */
-const BUILD_VERSION = 2;
+const BUILD_VERSION = 3;
 
 export function bundleDir(root) {
   return path.join(root, "dist");
@@ -77,8 +77,11 @@ async function build(root, name, log, reason) {
       outdir: tmp,
       outExtension: { ".js": ".mjs" },
       splitting,
-      // Content-hashed names: a new build's chunks never overwrite those a running process may still load.
-      chunkNames: `chunks/${name}-[hash]`,
+      // Content-hashed names: a new build's chunks never overwrite those a running process may still
+      // load. Beside the entries, not in a subfolder: code that finds the project from its own
+      // import.meta.url (one level below the root as source: cli/, datasets/, lib/x/) must see the
+      // same depth as the entry, dist/.
+      chunkNames: `${name}-chunk-[hash]`,
       bundle: true,
       platform: "node",
       format: "esm",
@@ -96,14 +99,30 @@ async function build(root, name, log, reason) {
       .filter((output) => !entryOutputs.includes(output));
     const outputs = [...chunks, ...entryOutputs];
     // Chunks, then entries, then the metadata that vouches for them: a reader sees old or new, never half.
-    if (chunks.length) mkdirSync(path.join(dir, "chunks"), { recursive: true });
     for (const output of outputs) renameSync(path.join(tmp, output), path.join(dir, output));
     const metaTmp = path.join(tmp, metaFile);
     writeFileSync(metaTmp, JSON.stringify({ version: BUILD_VERSION, inputs, outputs }));
     renameSync(metaTmp, path.join(dir, metaFile));
+    removeOldChunks(dir, name, outputs);
     log(`compiled ${label} (${reason}) in ${Math.round(performance.now() - started)} ms`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Chunks of earlier builds of this bundle, once they are an hour old: a process started before the
+ * rebuild may still import one of them lazily, so they are not removed at once.
+ */
+function removeOldChunks(dir, name, outputs) {
+  const keep = new Set(outputs.map((output) => path.basename(output)));
+  for (const file of readdirSync(dir)) {
+    if (!file.startsWith(`${name}-chunk-`) || keep.has(file)) continue;
+    try {
+      if (Date.now() - statSync(path.join(dir, file)).mtimeMs > 3_600_000) rmSync(path.join(dir, file), { force: true });
+    } catch {
+      /* removed by another builder */
+    }
   }
 }
 

@@ -135,7 +135,6 @@ export async function uploadMultipart(
   return new Promise<ApiResponse>((resolve, reject) => {
     let answered = false;
     let sent = 0;
-    let bodySent = false;
     const request = lib.request(url, {
       method: options.method ?? "POST",
       headers: {
@@ -145,27 +144,29 @@ export async function uploadMultipart(
         "Content-Length": String(body.contentLength),
       },
     });
-    // Socket inactivity (connecting, a stalled upload, a silent server, a body that stops coming):
+    // Silence (connecting, a stalled upload, a server that never answers, an answer that stops):
     // `seconds` while sending, ten times that for the answer once the whole body is out.
-    // Socket inactivity (connecting, a stalled upload, a silent server, a body that stops coming):
-    // `seconds` while sending, ten times that for the answer once the whole body is out.
-    let extended = false;
-    const onTimeout = () => {
-      if (bodySent && !answered && !extended) {
-        extended = true;
-        request.setTimeout(seconds * 9000, onTimeout); // the other 9 of the 10 periods
-        return;
-      }
-      const error = new RequestTimeoutError(url, bodySent && !answered ? seconds * 10 : seconds, answered ? " (the answer stopped midway)" : bodySent ? " after the upload was sent" : "");
-      request.destroy(error);
-      reject(error);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, what: string) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const error = new RequestTimeoutError(url, ms / 1000, what);
+        request.destroy(error);
+        reject(error);
+      }, ms);
     };
-    request.setTimeout(seconds * 1000, onTimeout);
+    arm(seconds * 1000, "");
+    request.on("close", () => clearTimeout(timer));
     request.on("response", (response) => {
       answered = true;
+      arm(seconds * 1000, " (the answer stopped midway)");
       let text = "";
       response.setEncoding("utf8");
-      response.on("data", (chunk: string) => (text += chunk));
+      response.on("data", (chunk: string) => {
+        text += chunk;
+        arm(seconds * 1000, " (the answer stopped midway)");
+      });
+      response.on("end", () => clearTimeout(timer));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: parseBody(text), text }));
       response.on("error", (error) => reject(connectionError(url, error)));
     });
@@ -190,9 +191,13 @@ export async function uploadMultipart(
           });
         }
         sent += chunk.length;
+        arm(seconds * 1000, "");
         options.onProgress?.(sent, body.contentLength);
       }
-      if (!answered && !request.destroyed) request.end(() => (bodySent = true));
+      if (!answered && !request.destroyed)
+        request.end(() => {
+          if (!answered) arm(seconds * 10_000, " after the upload was sent");
+        });
     })().catch((error: Error) => {
       request.destroy();
       reject(error instanceof ApiClientError ? error : new ApiClientError(`Reading the files failed: ${error.message}`));
