@@ -1,6 +1,6 @@
 /**
  * The sandboxed child (compiled to dist/child.mjs, started by lib/sandbox/spawn.ts under Node's
- * permission model). It does one task and exits:
+ * permission model). It does one task and exits (upload-check children may serve several checks):
  * - a job ("task"): lib/evaluation's scorer loads the test data, loads (or trains) the model,
  *   scores it on the public and private splits; its progress and result go back over IPC;
  * - an upload check ("check"): the files' bytes arrive over IPC, checkSubmissionFiles reads and
@@ -62,19 +62,36 @@ function failureFor(error: unknown): ChildMessage {
 // If the parent dies (killed, machine lost), nobody is listening any more: stop at once.
 process.once("disconnect", () => process.exit(1));
 
-process.once("message", async (raw: unknown) => {
+/**
+ * Upload-check children started with HOLDOUT_SANDBOX_REUSE serve several checks in turn (the pool
+ * retires them after a number of checks, a memory high-water mark, or any check that did not end
+ * in a verdict); everything else does one task and exits.
+ */
+const reusable = Boolean(process.env.HOLDOUT_SANDBOX_REUSE);
+
+async function handle(raw: unknown): Promise<boolean> {
+  let more = false;
   try {
     const message = parseParentMessage(raw);
     if (message.type === "task") send({ type: "result", result: await runEvaluationTask(message.task, send) });
-    else if (message.type === "check") send({ type: "check-result", ...(await check(message.task)) });
-    else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });
+    else if (message.type === "check") {
+      send({ type: "check-result", ...(await check(message.task)) });
+      more = reusable;
+    } else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });
   } catch (error) {
     send(failureFor(error));
-  } finally {
+  }
+  return more;
+}
+
+function next(): void {
+  process.once("message", async (raw: unknown) => {
+    if (await handle(raw)) return next();
     // Let the IPC message flush, then exit: wasm and tfjs keep handles that would hold the process.
     setTimeout(() => process.exit(0), 50);
-  }
-});
+  });
+}
+next();
 
 // A spare for upload checks loads its engine now, then says it is ready for a task.
 if (process.env.HOLDOUT_SANDBOX_WARM) {

@@ -104,6 +104,22 @@ describe("sandboxed child", () => {
     }
   });
 
+  it("reuses a checking child for later uploads and retires it after its quota of checks", async () => {
+    const pool = new CheckPool({ concurrency: 1, spares: 1, maxChecksPerChild: 3 });
+    try {
+      const task = { files: tinyMlpFiles(3), kind: "WEIGHTS" as const, preprocessing: "raw", competition: mnistCompetition };
+      for (let i = 0; i < 6; i++) expect((await pool.check(task, { memoryMb: 4096, timeoutSeconds: 60 })).ok).toBe(true);
+      // One child per check would have started 6 (plus the spare); reuse with a quota of 3 needs 2 (plus spares).
+      expect(pool.stats().started).toBeLessThanOrEqual(4);
+      // A check that ends without a clean verdict retires its child: the next check still works.
+      const slow = await pool.check(task, { memoryMb: 4096, timeoutSeconds: 0.001 });
+      expect(slow.ok).toBe(false);
+      expect((await pool.check(task, { memoryMb: 4096, timeoutSeconds: 60 })).ok).toBe(true);
+    } finally {
+      pool.close();
+    }
+  });
+
   it("scrubs server paths from text meant for students", () => {
     expect(scrubPaths("Error: ENOENT: no such file /srv/holdout/node_modules/h5wasm/dist/node/hdf5_hl.js (at file:///work/main/dist/child.mjs:12)")).toBe(
       "Error: ENOENT: no such file …/hdf5_hl.js (at …/child.mjs:12)",
