@@ -20,6 +20,9 @@ export function registerBenchCommand(program: Command): void {
       const models = opts.models?.split(",").map((m) => m.trim());
       const unknown = models?.filter((m) => !(MODELS as readonly string[]).includes(m));
       if (unknown?.length) throw new Error(`unknown model(s) ${unknown.join(", ")}; choose from ${MODELS.join(", ")}`);
+      // Data-parallel training runs dist/gradient-worker.mjs (compiled with the sandbox child).
+      const { ensureChildBundle } = await import("@/lib/sandbox/child-bundle");
+      await ensureChildBundle((line) => console.error(line));
       // Loaded on demand: TF.js takes a moment to import, and other commands don't need it.
       const { runBench, formatReport } = await import("@/bench/run-bench");
       const report = await runBench({
