@@ -21,6 +21,7 @@ export async function checkUploadInSandbox(input: {
 }): Promise<FileCheck> {
   const { competition } = input;
   const limits = resourceLimitsOf(competition);
+  const trainingSettings = settingsAsText(input.trainingSettings);
   let verdict;
   try {
     verdict = await checkPool().check(
@@ -28,7 +29,7 @@ export async function checkUploadInSandbox(input: {
         files: input.files.map((file) => ({ name: file.name, data: file.data })),
         kind: input.kind,
         preprocessing: input.preprocessing,
-        trainingSettings: input.trainingSettings,
+        trainingSettings,
         competition: {
           datasetId: competition.datasetId,
           resourceLimits: competition.resourceLimits,
@@ -53,4 +54,18 @@ export async function checkUploadInSandbox(input: {
     trainingSettings: verdict.trainingSettings,
     files: input.files.map((file, i) => ({ ...file, role: verdict.roles[i] ?? "model" })),
   };
+}
+
+/**
+ * Training settings go to the child as JSON text, which the check parses: an object nested
+ * thousands deep would overflow the structured-clone serializer on the way (a 503 for what is
+ * the student's mistake).
+ */
+function settingsAsText(settings: unknown): string | undefined {
+  if (settings === undefined || settings === null || typeof settings === "string") return settings ?? undefined;
+  try {
+    return JSON.stringify(settings);
+  } catch {
+    throw new AppError("BAD_REQUEST", 'Training settings nest too deep to read. Send a flat JSON object like {"epochs": 5, "batchSize": 64}.');
+  }
 }

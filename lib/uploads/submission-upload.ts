@@ -43,7 +43,10 @@ export async function parseSubmissionUpload(source: UploadSource, limits: Upload
   if (fields.note !== undefined && fields.note.trim() !== "") parsed.note = fields.note;
   if (fields.trainingSettings !== undefined && fields.trainingSettings.trim() !== "") {
     try {
-      parsed.trainingSettings = JSON.parse(fields.trainingSettings);
+      // Checked here for a quick 400, but passed on as the text the student sent: the sandboxed
+      // check parses it again (a value nested thousands deep travels safely as text, not as an object).
+      JSON.parse(fields.trainingSettings);
+      parsed.trainingSettings = fields.trainingSettings;
     } catch (error) {
       throw new AppError(
         "BAD_REQUEST",

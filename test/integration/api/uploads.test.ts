@@ -135,10 +135,10 @@ describe("sanitizeFileName", () => {
 });
 
 describe("parseSubmissionUpload", () => {
-  it("parses trainingSettings JSON and drops empty fields", async () => {
+  it("checks trainingSettings JSON (kept as sent, for the sandboxed check to parse) and drops empty fields", async () => {
     const form = fileForm([["architecture.json", "{}"]], { kind: "definition", preprocessing: "", trainingSettings: '{"epochs":3}', note: "" });
     const result = await parseSubmissionUpload(formRequest(form), submissionUploadLimits(1));
-    expect(result.fields).toEqual({ kind: "definition", trainingSettings: { epochs: 3 } });
+    expect(result.fields).toEqual({ kind: "definition", trainingSettings: '{"epochs":3}' });
   });
 
   it("says what to send for no files or settings that are not JSON", async () => {

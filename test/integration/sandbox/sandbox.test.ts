@@ -107,7 +107,7 @@ describe("sandboxed child", () => {
   it("reuses a checking child for later uploads and retires it after its quota of checks", async () => {
     const pool = new CheckPool({ concurrency: 1, spares: 1, maxChecksPerChild: 3 });
     try {
-      const task = { files: tinyMlpFiles(3), kind: "WEIGHTS" as const, preprocessing: "raw", competition: mnistCompetition };
+      const task = { files: tinyMlpFiles(3), kind: "WEIGHTS" as const, preprocessing: "raw" as const, competition: mnistCompetition };
       for (let i = 0; i < 6; i++) expect((await pool.check(task, { memoryMb: 4096, timeoutSeconds: 60 })).ok).toBe(true);
       // One child per check would have started 6 (plus the spare); reuse with a quota of 3 needs 2 (plus spares).
       expect(pool.stats().started).toBeLessThanOrEqual(4);
