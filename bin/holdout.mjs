@@ -27,7 +27,9 @@ async function compiled() {
     return null;
   } catch (error) {
     const missing = error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("esbuild");
-    return missing ? "esbuild is not installed, so the command cannot be compiled" : `compiling the command failed (${error?.message ?? error})`;
+    // tsx compiles with esbuild too, so without it the fallback fails as well, with the same cause;
+    // it does help where dist/ cannot be written (an install owned by another user).
+    return missing ? "esbuild is not installed (npm install restores it), so the command cannot be compiled ahead of time" : `compiling the command failed (${error?.message ?? error})`;
   }
 }
 
