@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { isDatasetName, getDatasetSpec } from "../datasets/registry";
 import { localLocations } from "../datasets/sources";
-import { forkSandbox, nativeBackendInstalled, onnxScoringWanted, residentMegabytes } from "../lib/sandbox/spawn";
+import { forkSandbox, heapExhausted, nativeBackendInstalled, onnxScoringWanted, tailStderr, watchLimits } from "../lib/sandbox/spawn";
 import { parseParentMessage, readChildMessage, type ChildMessage, type EvaluationTask } from "../lib/sandbox/protocol";
 
 export interface SuperviseOptions {
@@ -28,18 +28,6 @@ export function jobReadPaths(task: EvaluationTask): string[] {
   }
   return [...new Set(paths)];
 }
-
-/** Remembers the last part of a child's stderr (forwarded as it comes) to tell why it died. */
-function tailStderr(child: ChildProcess): () => string {
-  let tail = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    tail = (tail + chunk.toString("utf8")).slice(-4000);
-  });
-  return () => tail;
-}
-
-export const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
 
 /**
  * Runs one job in a sandboxed child process (lib/sandbox/spawn.ts: compiled bundle, Node's
@@ -74,25 +62,16 @@ export function runInChild(task: EvaluationTask, options: SuperviseOptions): Pro
   } catch (error) {
     return Promise.resolve({ kind: "crashed", reason: `The scoring process could not be started (${(error as Error).message}).`, source: "PLATFORM" });
   }
-  const stderrTail = tailStderr(child);
+  const stderrTail = tailStderr(child, { forward: true });
   let finished = false;
-  let killedFor: string | undefined;
   let shutdown = false;
-  let peakRss = 0;
   let pending = Promise.resolve();
-
-  const timeout = setTimeout(() => {
-    killedFor = `It ran longer than the competition's limit of ${options.timeoutSeconds} s and was stopped. Make the model smaller or, for definitions, train fewer epochs.`;
-    child.kill("SIGKILL");
-  }, options.timeoutSeconds * 1000);
-  const memoryWatch = setInterval(() => {
-    const rss = residentMegabytes(child.pid ?? 0);
-    peakRss = Math.max(peakRss, rss);
-    if (rss > options.memoryMb) {
-      killedFor = `It used more than the ${options.memoryMb} MB of memory a job may use and was stopped. Use a smaller model or batch size.`;
-      child.kill("SIGKILL");
-    }
-  }, 250);
+  const memoryWords = `It used more than the ${options.memoryMb} MB of memory a job may use and was stopped. Use a smaller model or batch size.`;
+  const watch = watchLimits(
+    child,
+    { timeoutSeconds: options.timeoutSeconds, memoryMb: options.memoryMb, sampleMs: 250 },
+    { timeout: `It ran longer than the competition's limit of ${options.timeoutSeconds} s and was stopped. Make the model smaller or, for definitions, train fewer epochs.`, memory: memoryWords },
+  );
   const onAbort = () => {
     shutdown = true;
     child.kill("SIGKILL");
@@ -116,19 +95,17 @@ export function runInChild(task: EvaluationTask, options: SuperviseOptions): Pro
 
   return new Promise((resolve) => {
     child.on("exit", async (code, signal) => {
-      clearTimeout(timeout);
-      clearInterval(memoryWatch);
+      watch.stop();
       options.signal?.removeEventListener("abort", onAbort);
       await pending;
+      const killedFor = watch.killedFor();
       if (killedFor) return resolve({ kind: "crashed", reason: killedFor, source: "SUBMISSION" });
       if (finished) return resolve({ kind: "finished" });
       if (shutdown) return resolve({ kind: "crashed", reason: "The worker was shut down while scoring. This does not count against your daily limit.", source: "PLATFORM" });
-      if (HEAP_EXHAUSTED.test(stderrTail())) {
-        return resolve({ kind: "crashed", reason: `It used more than the ${options.memoryMb} MB of memory a job may use and was stopped. Use a smaller model or batch size.`, source: "SUBMISSION" });
-      }
+      if (heapExhausted(stderrTail())) return resolve({ kind: "crashed", reason: memoryWords, source: "SUBMISSION" });
       if (signal === "SIGKILL" || code === 137) {
         // Not our watchdog: the kernel's OOM killer (the machine ran short, this job was under its cap) or an operator.
-        return resolve({ kind: "crashed", reason: `The scoring process was stopped by the server (it used ${Math.round(peakRss)} MB, under its ${options.memoryMb} MB cap). This does not count against your daily limit.`, source: "PLATFORM" });
+        return resolve({ kind: "crashed", reason: `The scoring process was stopped by the server (it used ${Math.round(watch.peakRss())} MB, under its ${options.memoryMb} MB cap). This does not count against your daily limit.`, source: "PLATFORM" });
       }
       resolve({ kind: "crashed", reason: `The scoring process stopped unexpectedly (${signal ?? `exit ${code}`}). This does not count against your daily limit.`, source: "PLATFORM" });
     });

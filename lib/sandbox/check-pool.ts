@@ -21,7 +21,7 @@
 import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { parseParentMessage, readChildMessage, type CheckTask, type CheckVerdict, type ChildMessage, type EngineRates } from "./protocol";
-import { forkSandbox, residentMegabytes } from "./spawn";
+import { forkSandbox, heapExhausted, residentMegabytes, tailStderr, watchLimits } from "./spawn";
 import { env } from "../env";
 
 export class SandboxPlatformError extends Error {}
@@ -47,8 +47,6 @@ interface Spare {
   /** The child's last stderr output (why it died). */
   stderr: () => string;
 }
-
-const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
 
 export class CheckPool {
   readonly concurrency: number;
@@ -92,10 +90,7 @@ export class CheckPool {
   private startChild(): Spare {
     const child = forkSandbox({ heapMb: this.heapMb, env: { HOLDOUT_SANDBOX_WARM: "wasm", HOLDOUT_SANDBOX_REUSE: "1" }, stderr: "pipe" });
     this.started++;
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString("utf8")).slice(-4000);
-    });
+    const stderr = tailStderr(child);
     let onReady: () => void = () => {};
     let onEarlyExit: (error: Error) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -103,7 +98,7 @@ export class CheckPool {
       onEarlyExit = reject;
     });
     ready.catch(() => {}); // a spare that dies unused is simply replaced
-    const spare: Spare = { child, ready, served: 0, exited: false, stderr: () => stderr };
+    const spare: Spare = { child, ready, served: 0, exited: false, stderr };
     child.on("message", (raw: unknown) => {
       const m = readChildMessage(raw);
       if (m.type === "ready") onReady();
@@ -185,35 +180,27 @@ export class CheckPool {
       clearTimeout(startup);
     }
     if (spare.exited) throw new SandboxPlatformError("the checking process stopped before the check");
-    let killedFor: string | undefined;
-    let peakRss = 0;
     const ended = new Promise<CheckEnd>((resolve) => (spare.onEnd = resolve));
-    const timeout = setTimeout(() => {
-      killedFor = `Checking the model took longer than the ${limits.timeoutSeconds} s limit and was stopped. Make the model smaller or cheaper per image.`;
-      child.kill("SIGKILL");
-    }, limits.timeoutSeconds * 1000);
-    const memoryWatch = setInterval(() => {
-      const rss = residentMegabytes(child.pid ?? 0);
-      peakRss = Math.max(peakRss, rss);
-      if (rss > limits.memoryMb) {
-        killedFor = `Checking the model used more than the ${limits.memoryMb} MB of memory a job may use and was stopped. Use a smaller model.`;
-        child.kill("SIGKILL");
-      }
-    }, 100);
+    const watch = watchLimits(
+      child,
+      { ...limits, sampleMs: 100 },
+      {
+        timeout: `Checking the model took longer than the ${limits.timeoutSeconds} s limit and was stopped. Make the model smaller or cheaper per image.`,
+        memory: `Checking the model used more than the ${limits.memoryMb} MB of memory a job may use and was stopped. Use a smaller model.`,
+      },
+    );
     try {
       child.send(parseParentMessage({ type: "check", task: { ...task, rates: this.rates } }));
     } catch (error) {
       spare.onEnd = undefined;
-      clearTimeout(timeout);
-      clearInterval(memoryWatch);
+      watch.stop();
       child.kill("SIGKILL");
       throw new SandboxPlatformError(`the upload could not be handed to the checking process (${(error as Error).message})`);
     }
     if (child.pid) this.checking.add(child.pid);
     const { message, exited } = await ended;
     if (child.pid) this.checking.delete(child.pid);
-    clearTimeout(timeout);
-    clearInterval(memoryWatch);
+    watch.stop();
     spare.served++;
     if (message?.type === "check-result") {
       this.rates ??= message.rates;
@@ -227,11 +214,12 @@ export class CheckPool {
       if (message.source === "PLATFORM") throw new SandboxPlatformError(message.message);
       return { ok: false, errors: [message.message], warnings: [] };
     }
+    const killedFor = watch.killedFor();
     if (killedFor) return { ok: false, errors: [killedFor], warnings: [] };
     // Give the last stderr lines a moment to arrive before reading why it died.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    if (HEAP_EXHAUSTED.test(spare.stderr())) return { ok: false, errors: [`Checking the model used more than the ${this.heapMb} MB of memory the check may use and was stopped. Use a smaller model.`], warnings: [] };
-    throw new SandboxPlatformError(`the checking process stopped unexpectedly (${exited?.signal ?? `exit ${exited?.code}`}, ${Math.round(peakRss)} MB)`);
+    if (heapExhausted(spare.stderr())) return { ok: false, errors: [`Checking the model used more than the ${this.heapMb} MB of memory the check may use and was stopped. Use a smaller model.`], warnings: [] };
+    throw new SandboxPlatformError(`the checking process stopped unexpectedly (${exited?.signal ?? `exit ${exited?.code}`}, ${Math.round(watch.peakRss())} MB)`);
   }
 
   /** Stops the spares (tests, shutdown). Running checks finish. */

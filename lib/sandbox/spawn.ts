@@ -90,3 +90,62 @@ export function residentMegabytes(pid: number): number {
     return 0;
   }
 }
+
+/** V8's own words when a child runs out of the heap its --max-old-space-size flag allows. */
+const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory|Allocation failed/;
+
+export function heapExhausted(stderr: string): boolean {
+  return HEAP_EXHAUSTED.test(stderr);
+}
+
+/** Remembers the last part of a child's stderr (piped) to tell why it died; `forward` also passes it on as it comes. */
+export function tailStderr(child: ChildProcess, options: { forward?: boolean } = {}): () => string {
+  let tail = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    if (options.forward) process.stderr.write(chunk);
+    tail = (tail + chunk.toString("utf8")).slice(-4000);
+  });
+  return () => tail;
+}
+
+export interface LimitWatch {
+  /** Why the watch killed the child (the student-facing sentence), if it did. */
+  killedFor(): string | undefined;
+  /** The highest resident size seen, in MB. */
+  peakRss(): number;
+  stop(): void;
+}
+
+/**
+ * Kills the child when it runs past its wall-clock limit or its resident memory (wasm memory
+ * included, which the V8 heap flag does not cover) goes over the cap, and remembers which, in
+ * the caller's words. Used for jobs (worker/supervise.ts) and upload checks (./check-pool.ts).
+ */
+export function watchLimits(
+  child: ChildProcess,
+  limits: { timeoutSeconds: number; memoryMb: number; sampleMs: number },
+  words: { timeout: string; memory: string },
+): LimitWatch {
+  let killedFor: string | undefined;
+  let peakRss = 0;
+  const timeout = setTimeout(() => {
+    killedFor = words.timeout;
+    child.kill("SIGKILL");
+  }, limits.timeoutSeconds * 1000);
+  const memoryWatch = setInterval(() => {
+    const rss = residentMegabytes(child.pid ?? 0);
+    peakRss = Math.max(peakRss, rss);
+    if (rss > limits.memoryMb) {
+      killedFor = words.memory;
+      child.kill("SIGKILL");
+    }
+  }, limits.sampleMs);
+  return {
+    killedFor: () => killedFor,
+    peakRss: () => peakRss,
+    stop() {
+      clearTimeout(timeout);
+      clearInterval(memoryWatch);
+    },
+  };
+}
