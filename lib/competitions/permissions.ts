@@ -1,5 +1,5 @@
 import type { Enrollment, Prisma, PrismaClient } from "../db";
-import { can, courseRefusal } from "../courses/permissions";
+import { can, courseRefusal, courseRole, type CourseAction } from "../courses/permissions";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
@@ -8,20 +8,22 @@ type Tx = Prisma.TransactionClient | PrismaClient;
  * lib/courses/permissions.ts: its instructors and co-instructors). `doing` finishes the sentence
  * "Only instructors of this course can ...".
  */
-export async function requireCourseInstructor(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
-  const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  if (!enrollment || !can(enrollment.role, "manage")) throw courseRefusal("manage", doing);
-  return enrollment;
+export function requireCourseInstructor(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
+  return requireEnrolled(tx, userId, courseId, "manage", doing);
 }
 
 /** Domain-level check that a user may see a course's submissions and grades (instructors and TAs). */
-export async function requireCourseStaff(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
+export function requireCourseStaff(tx: Tx, userId: string, courseId: string, doing: string): Promise<Enrollment> {
+  return requireEnrolled(tx, userId, courseId, "see", doing);
+}
+
+/** Unlike lib/courses' requireCourse, anyone not allowed (enrolled or not) gets the same FORBIDDEN. */
+async function requireEnrolled(tx: Tx, userId: string, courseId: string, action: CourseAction, doing: string): Promise<Enrollment> {
   const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  if (!enrollment || !can(enrollment.role, "see")) throw courseRefusal("see", doing);
+  if (!enrollment || !can(enrollment.role, action)) throw courseRefusal(action, doing);
   return enrollment;
 }
 
 export async function isCourseInstructor(tx: Tx, userId: string, courseId: string): Promise<boolean> {
-  const enrollment = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  return can(enrollment?.role, "manage");
+  return can(await courseRole(tx, userId, courseId), "manage");
 }

@@ -3,7 +3,7 @@ import { TEST_SET_FIELDS, TEST_SET_FILE_FIELD, TEST_SET_UPLOAD_LIMITS } from "@/
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseMultipart, type UploadSource, type UploadedFilePart } from "@/lib/uploads/multipart";
-import { can, courseRefusal } from "@/lib/courses/permissions";
+import { courseRefusal, requireCourse } from "@/lib/courses/permissions";
 
 /** A test-set upload: files in parts named "files", an optional "name". Streams against TEST_SET_UPLOAD_LIMITS. */
 export async function parseTestSetUpload(source: UploadSource): Promise<{ name?: string; files: UploadedFilePart[] }> {
@@ -29,8 +29,6 @@ export async function competitionAsInstructor(prisma: PrismaClient, slug: string
 /** A course, for its instructors only: its students 403, everyone else 404 (as for a course that does not exist). */
 export async function courseAsInstructor(prisma: PrismaClient, courseId: string | null, userId: string): Promise<string> {
   if (!courseId) throw new AppError("BAD_REQUEST", "Say which course the test set is for: POST /api/v1/test-sets?course=COURSE_ID.");
-  const enrollment = await prisma.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
-  if (!enrollment) throw new AppError("NOT_FOUND", "No such course among your courses. Check the course id.");
-  if (!can(enrollment.role, "manage")) throw courseRefusal("manage", "upload test sets");
+  await requireCourse(prisma, userId, courseId, "manage", "upload test sets");
   return courseId;
 }
