@@ -44,16 +44,6 @@ export function forwardFlopsPerExample(model: tf.LayersModel): number {
   return flops;
 }
 
-/** Bytes of every layer's output for one example (float32): the activations a forward pass holds. */
-export function activationBytesPerExample(model: tf.LayersModel): number {
-  let bytes = 0;
-  for (const layer of model.layers) {
-    if (layer instanceof tf.LayersModel) bytes += activationBytesPerExample(layer);
-    else bytes += 4 * outputShapes(layer).reduce((sum, shape) => sum + perExample(shape), 0);
-  }
-  return bytes;
-}
-
 function sizeOf(shape: number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
