@@ -10,7 +10,7 @@ import { scrubPaths } from "../lib/scrub-paths";
 import { env } from "../lib/env";
 import { reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
 import { preprocessingSchema } from "../lib/models/preprocessing";
-import type { ChildMessage, EpochRecord, EvaluationTask } from "./protocol";
+import type { ChildMessage, EpochRecord, EvaluationTask } from "../lib/sandbox/protocol";
 import { runInChild } from "./supervise";
 
 export interface EvaluateContext {

@@ -14,7 +14,7 @@ import { scrubPaths } from "@/lib/scrub-paths";
 import { checkUploadInSandbox } from "@/lib/submissions/sandboxed-check";
 import { tinyMlpFiles } from "@/scripts/load/tiny-model";
 import { jobReadPaths } from "@/worker/supervise";
-import type { ChildMessage, EvaluationTask } from "@/worker/protocol";
+import type { ChildMessage, EvaluationTask } from "@/lib/sandbox/protocol";
 import { upsamplingBombKeras } from "../../helpers/hostile-model";
 
 let outside: string;
