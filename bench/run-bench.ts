@@ -325,7 +325,7 @@ async function benchData(reference: ReferenceModel, needed: number, realData: bo
   let source = "synthetic";
   if (realData) {
     try {
-      const { loadDataset } = await import("@/datasets/index");
+      const { loadDataset } = await import("@/lib/datasets/index");
       const loaded = await loadDataset(datasetName, "test", { allowFetch: false });
       if (loaded.shape.join() === reference.inputShape.join()) {
         images = loaded.images;

@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
-import { databaseName, ensureDatabase, withDatabase } from "../lib/database/admin";
-import { startEmbeddedPostgres } from "../lib/database/embedded";
-import { migrate } from "../lib/database/migrate";
-import { env } from "../lib/env";
+import { databaseName, ensureDatabase, withDatabase } from "@/lib/database/admin";
+import { startEmbeddedPostgres } from "@/lib/database/embedded";
+import { migrate } from "@/lib/database/migrate";
+import { env } from "@/lib/env";
 
 export const APP_DATABASE = "holdout";
 

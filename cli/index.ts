@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { commands } from "./commands";
-import { EnvError, parseEnv } from "../lib/env";
+import { EnvError, parseEnv } from "@/lib/env";
 
 // Settings from .env (as the web app reads them), without overriding the real environment.
 if (existsSync(".env")) process.loadEnvFile(".env");

@@ -7,9 +7,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/database/embedded";
-import { MIGRATIONS_DIR, readMigrations } from "../lib/database/migrate";
-import { diffSchemas, emptyTarget, migrationsTarget, schemaTarget } from "../lib/database/schema-engine";
+import { startEmbeddedPostgres } from "@/lib/database/embedded";
+import { MIGRATIONS_DIR, readMigrations } from "@/lib/database/migrate";
+import { diffSchemas, emptyTarget, migrationsTarget, schemaTarget } from "@/lib/database/schema-engine";
 
 const SCHEMA = path.resolve(import.meta.dirname, "../prisma/schema.prisma");
 

@@ -8,12 +8,12 @@
  * No database access here, and no file access beyond what the parent allowed.
  */
 import { readFileSync } from "node:fs";
-import { initEngine } from "../lib/engine/backend";
-import { isPlatformError, runEvaluationTask } from "../lib/evaluation";
-import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates } from "../lib/models";
-import { scrubPaths } from "../lib/scrub-paths";
-import { checkSubmissionFiles } from "../lib/submissions/check-files";
-import { parseChildMessage, parseParentMessage, ProtocolError, type CheckTask, type CheckVerdict, type ChildMessage } from "../lib/sandbox/protocol";
+import { initEngine } from "@/lib/engine/backend";
+import { isPlatformError, runEvaluationTask } from "@/lib/evaluation";
+import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates } from "@/lib/models";
+import { scrubPaths } from "@/lib/scrub-paths";
+import { checkSubmissionFiles } from "@/lib/submissions/check-files";
+import { parseChildMessage, parseParentMessage, ProtocolError, type CheckTask, type CheckVerdict, type ChildMessage } from "@/lib/sandbox/protocol";
 
 /** Every message is parsed before it leaves (lib/sandbox/protocol.ts); one that does not fit is a platform failure. */
 function send(message: ChildMessage) {

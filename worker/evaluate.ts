@@ -1,16 +1,16 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Job, Prisma, PrismaClient } from "../lib/db";
-import { evaluateSubmissionPayload } from "../lib/queue/jobs";
-import { retryJobLater, settleJob } from "../lib/queue/queue";
-import { getBlob } from "../lib/storage/blobs";
-import { resourceLimitsOf, trainingBudgetOf } from "../lib/competitions/schema";
-import { scrubPaths } from "../lib/scrub-paths";
-import { env } from "../lib/env";
-import { reportColumn, reportColumnsOf, summarizeCurves } from "../lib/evaluation";
-import { preprocessingSchema } from "../lib/models/preprocessing";
-import type { ChildMessage, EpochRecord, EvaluationTask } from "../lib/sandbox/protocol";
+import type { Job, Prisma, PrismaClient } from "@/lib/db";
+import { evaluateSubmissionPayload } from "@/lib/queue/jobs";
+import { retryJobLater, settleJob } from "@/lib/queue/queue";
+import { getBlob } from "@/lib/storage/blobs";
+import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
+import { scrubPaths } from "@/lib/scrub-paths";
+import { env } from "@/lib/env";
+import { reportColumn, reportColumnsOf, summarizeCurves } from "@/lib/evaluation";
+import { preprocessingSchema } from "@/lib/models/preprocessing";
+import type { ChildMessage, EpochRecord, EvaluationTask } from "@/lib/sandbox/protocol";
 import { runInChild } from "./supervise";
 
 export interface EvaluateContext {

@@ -1,9 +1,9 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
-import { isDatasetName, getDatasetSpec } from "../datasets/registry";
-import { localLocations } from "../datasets/sources";
-import { forkSandbox, heapExhausted, nativeBackendInstalled, onnxScoringWanted, tailStderr, watchLimits } from "../lib/sandbox/spawn";
-import { parseParentMessage, readChildMessage, type ChildMessage, type EvaluationTask } from "../lib/sandbox/protocol";
+import { isDatasetName, getDatasetSpec } from "@/lib/datasets/registry";
+import { localLocations } from "@/lib/datasets/sources";
+import { forkSandbox, heapExhausted, nativeBackendInstalled, onnxScoringWanted, tailStderr, watchLimits } from "@/lib/sandbox/spawn";
+import { parseParentMessage, readChildMessage, type ChildMessage, type EvaluationTask } from "@/lib/sandbox/protocol";
 
 export interface SuperviseOptions {
   memoryMb: number;

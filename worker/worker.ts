@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import type { Job, PrismaClient } from "../lib/db";
-import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "../lib/queue/queue";
-import { JOB_TYPES } from "../lib/queue/jobs";
-import { env } from "../lib/env";
-import { cleanUpStorage, RETENTION_INTERVAL_MS } from "../lib/storage/retention";
+import type { Job, PrismaClient } from "@/lib/db";
+import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "@/lib/queue/queue";
+import { JOB_TYPES } from "@/lib/queue/jobs";
+import { env } from "@/lib/env";
+import { cleanUpStorage, RETENTION_INTERVAL_MS } from "@/lib/storage/retention";
 import { runEvaluationJob, type EvaluateContext } from "./evaluate";
 
 export interface WorkerOptions {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 // Loaded when a command runs (not for --help): Prisma and the database driver cost ~0.7 s.
-const load = async () => ({ ...(await import("../../lib/accounts/accounts")), ...(await import("../../lib/db")), ...(await import("../database")) });
+const load = async () => ({ ...(await import("@/lib/accounts/accounts")), ...(await import("@/lib/db")), ...(await import("@/cli/database")) });
 
 /** `holdout migrate`, `holdout create-instructor` and `holdout create-admin`: database administration. */
 export function registerAdminCommands(program: Command) {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { AppError } from "../../lib/errors";
+import { AppError } from "@/lib/errors";
 
 /** `holdout course create`: a course for an existing instructor account, printing its id and join code. */
 export function registerCourseCommands(program: Command) {
@@ -11,7 +11,7 @@ export function registerCourseCommands(program: Command) {
     .requiredOption("--instructor <email>", "the email of an existing instructor account (holdout create-instructor)")
     .option("--term <term>", "the term, e.g. \"Fall 2026\"")
     .action(async (options: { name: string; instructor: string; term?: string }) => {
-      const [{ createCourse }, { createPrismaClient }, { resolveDatabase }] = await Promise.all([import("../../lib/courses/courses"), import("../../lib/db"), import("../database")]);
+      const [{ createCourse }, { createPrismaClient }, { resolveDatabase }] = await Promise.all([import("@/lib/courses/courses"), import("@/lib/db"), import("@/cli/database")]);
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 1 });
       try {

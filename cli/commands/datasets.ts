@@ -14,8 +14,8 @@ import {
   type DatasetProgress,
   type Split,
   type VerifyReport,
-} from "@/datasets";
-import { resolveDataDir } from "@/datasets/sources";
+} from "@/lib/datasets";
+import { resolveDataDir } from "@/lib/datasets/sources";
 
 interface CommonOptions {
   dataDir?: string;

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { apiGet } from "../../lib/uploads/client";
+import { apiGet } from "@/cli/http-client";
 import { check, printJson, remote, type RemoteOptions } from "./submit";
 import { printTable } from "./token";
 

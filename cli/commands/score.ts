@@ -37,7 +37,7 @@ export function registerScoreCommand(program: Command): void {
       if (opts.engine !== undefined && !(SCORING_ENGINES as readonly string[]).includes(opts.engine)) throw new Error(`--engine must be one of ${SCORING_ENGINES.join(", ")}`);
       await initEngine({ log: (line) => console.error(line) });
       const files = readModelFiles(paths);
-      const { loadDataset } = await import("@/datasets");
+      const { loadDataset } = await import("@/lib/datasets");
       const test = await loadDataset(opts.dataset, "test", { dataDir: opts.dataDir });
       let result;
       try {

@@ -5,16 +5,16 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { env } from "../../lib/env";
-import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "../web-build";
-import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
+import { env } from "@/lib/env";
+import { ensureWebBuild, NEXT_BIN, prefixLines, ROOT } from "@/cli/web-build";
+import { ensureChildBundle } from "@/lib/sandbox/child-bundle";
 
 const HOLDOUT_BIN = path.join(ROOT, "bin", "holdout.mjs");
 export const SOCKET_PRELOAD = pathToFileURL(path.join(ROOT, "web", "socket-address.mjs")).href;
 
 /** Secret for signing sessions: NEXTAUTH_SECRET, or one generated once and kept in .holdout/. */
 async function authSecret(): Promise<string> {
-  const { holdoutHome } = await import("../database");
+  const { holdoutHome } = await import("@/cli/database");
   const configured = env().NEXTAUTH_SECRET;
   if (configured) return configured;
   const file = path.join(holdoutHome(), "auth-secret");
@@ -35,7 +35,7 @@ export function registerStartCommand(program: Command) {
       const log = (line: string) => console.log(`[holdout] ${line}`);
       // The database, Prisma and the demo seed load here, not for --help.
       const [{ createPrismaClient }, { DEMO_ACCOUNTS, DEMO_COURSE_JOIN_CODE, isLoopbackHost, lockPublishedDemoAccounts, planDemoAccounts, seedDemo }, { builtInDatasetAvailability }, { holdoutHome, resolveDatabase }] =
-        await Promise.all([import("../../lib/db"), import("../../lib/demo/seed"), import("../../lib/demo/available-datasets"), import("../database")]);
+        await Promise.all([import("@/lib/db"), import("@/lib/demo/seed"), import("@/lib/demo/available-datasets"), import("@/cli/database")]);
       const config = env();
       const database = await resolveDatabase((line) => console.log(`[db] ${line}`));
       log(`database: ${database.kind === "external" ? "DATABASE_URL" : "embedded PostgreSQL in " + path.join(holdoutHome(), "pg")}`);

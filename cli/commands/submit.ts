@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
-import { apiGet, ApiClientError, errorMessage, uploadMultipart, type ApiResponse, type FormPart } from "../../lib/uploads/client";
+import { apiGet, ApiClientError, errorMessage, uploadMultipart, type ApiResponse, type FormPart } from "@/cli/http-client";
 
 /** `holdout submit`: upload a model (or a definition) to a Holdout server from a terminal. */
 

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { apiGet, uploadMultipart, type ApiResponse, type FormPart } from "../../lib/uploads/client";
-import type { TestSetPreview } from "../../lib/competitions/test-sets";
+import { apiGet, uploadMultipart, type ApiResponse, type FormPart } from "@/cli/http-client";
+import type { TestSetPreview } from "@/lib/competitions/test-sets";
 import { check, printJson, progressReporter, remote, type RemoteOptions } from "./submit";
 import { printTable } from "./token";
 

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import type { PrismaClient } from "../../lib/db";
-import { AppError } from "../../lib/errors";
+import type { PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 // The database side loads when a command runs: this file is also imported for printTable.
-const tokenStore = () => import("../../lib/tokens/tokens");
+const tokenStore = () => import("@/lib/tokens/tokens");
 
 /** `holdout token create|list|revoke`: API tokens, managed on the server (DATABASE_URL or the embedded database). */
 async function withDatabase<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<T> {
-  const [{ createPrismaClient }, { resolveDatabase }] = await Promise.all([import("../../lib/db"), import("../database")]);
+  const [{ createPrismaClient }, { resolveDatabase }] = await Promise.all([import("@/lib/db"), import("@/cli/database")]);
   const database = await resolveDatabase();
   const prisma = createPrismaClient(database.url, { max: 1 });
   try {

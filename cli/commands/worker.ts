@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { env } from "../../lib/env";
-import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
+import { env } from "@/lib/env";
+import { ensureChildBundle } from "@/lib/sandbox/child-bundle";
 
 export function registerWorkerCommand(program: Command) {
   program
@@ -18,7 +18,7 @@ export function registerWorkerCommand(program: Command) {
       const config = env();
       await ensureChildBundle((line) => console.log(`worker: ${line}`));
       // Loaded here, not for --help: TF.js, Prisma and the database driver take ~2 s to load.
-      const [{ createPrismaClient }, { startWorker }, { resolveDatabase }] = await Promise.all([import("../../lib/db"), import("../../worker/worker"), import("../database")]);
+      const [{ createPrismaClient }, { startWorker }, { resolveDatabase }] = await Promise.all([import("@/lib/db"), import("@/worker/worker"), import("@/cli/database")]);
       const database = await resolveDatabase();
       const prisma = createPrismaClient(database.url, { max: 5 });
       const worker = startWorker({ prisma, concurrency: Number(options.concurrency ?? config.WORKER_CONCURRENCY), backend: config.HOLDOUT_BACKEND });

@@ -7,7 +7,7 @@ import { useIsClient } from "@/components/use-client";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { FormActionResult } from "@/web/view/form-action";
 import type { CompetitionFormValues } from "@/web/view/competition-form";
-import { getDatasetSpec, isDatasetName } from "@/datasets/registry";
+import { getDatasetSpec, isDatasetName } from "@/lib/datasets/registry";
 import type { TestSetPreview } from "@/lib/competitions/test-sets";
 import { TestSetPreviewView, TestSetUpload } from "./test-set-upload";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useMemo, useState } from "react";
-import { splitPublicPrivate } from "@/datasets/splits";
+import { splitPublicPrivate } from "@/lib/datasets/splits";
 import { buttonClass, inputClass, secondaryButtonClass } from "@/components/ui/form";
 import type { TestSetPreview } from "@/lib/competitions/test-sets";
 

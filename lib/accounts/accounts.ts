@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { AppError } from "../errors";
-import { Prisma, type PrismaClient, type User } from "../db";
+import { AppError } from "@/lib/errors";
+import { Prisma, type PrismaClient, type User } from "@/lib/db";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password";
 import { countFailure, failuresExceeded, resetRateLimit } from "./rate-limit";
 import { emailSchema, joinCodeSchema, nameSchema, passwordSchema, signUpSchema, type SignUpInput } from "./schemas";

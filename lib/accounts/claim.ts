@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { AppError } from "../errors";
-import type { PrismaClient } from "../db";
-import { recordAudit } from "../audit/record";
-import { requireCourseInstructor } from "../competitions/permissions";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { requireCourseInstructor } from "@/lib/competitions/permissions";
 import { hashPassword } from "./password";
 import { nameSchema, passwordSchema } from "./schemas";
 

@@ -1,4 +1,4 @@
-import type { AuditLog, Prisma, PrismaClient } from "../db";
+import type { AuditLog, Prisma, PrismaClient } from "@/lib/db";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 

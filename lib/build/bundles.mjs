@@ -79,7 +79,7 @@ async function build(root, name, log, reason) {
       splitting,
       // Content-hashed names: a new build's chunks never overwrite those a running process may still
       // load. Beside the entries, not in a subfolder: code that finds the project from its own
-      // import.meta.url (one level below the root as source: cli/, datasets/, lib/x/) must see the
+      // import.meta.url (one level below the root as source: cli/, lib/x/) must see the
       // same depth as the entry, dist/.
       chunkNames: `${name}-chunk-[hash]`,
       bundle: true,

@@ -1,6 +1,6 @@
-import { AppError } from "../errors";
-import type { Competition, Course, PrismaClient, Role } from "../db";
-import { can } from "../courses/permissions";
+import { AppError } from "@/lib/errors";
+import type { Competition, Course, PrismaClient, Role } from "@/lib/db";
+import { can } from "@/lib/courses/permissions";
 
 export interface CompetitionAccess {
   competition: Competition & { course: Course };

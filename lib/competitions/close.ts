@@ -1,6 +1,6 @@
-import { recordAudit } from "../audit/record";
-import type { Competition, PrismaClient } from "../db";
-import { AppError } from "../errors";
+import { recordAudit } from "@/lib/audit/record";
+import type { Competition, PrismaClient } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { competitionPhase } from "./access";
 import { requireCourseInstructor } from "./permissions";
 

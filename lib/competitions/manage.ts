@@ -1,8 +1,8 @@
-import { AppError } from "../errors";
-import { Prisma, type Competition, type PrismaClient } from "../db";
-import { recordAudit, toAuditJson } from "../audit/record";
+import { AppError } from "@/lib/errors";
+import { Prisma, type Competition, type PrismaClient } from "@/lib/db";
+import { recordAudit, toAuditJson } from "@/lib/audit/record";
 import { requireCourseInstructor } from "./permissions";
-import { requireActiveCourse } from "../courses/courses";
+import { requireActiveCourse } from "@/lib/courses/courses";
 import { parseCompetitionInput, type CompetitionInput, type CompetitionSettings } from "./schema";
 import { countSubmissions, testSetLockedError, testSetMismatch } from "./test-sets";
 

@@ -1,6 +1,6 @@
-import { AppError } from "../errors";
-import type { PrismaClient, Submission } from "../db";
-import { recordAudit } from "../audit/record";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient, Submission } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
 import { requireCourseInstructor } from "./permissions";
 
 async function submissionForInstructor(prisma: PrismaClient, actorId: string, submissionId: string, doing: string) {

@@ -1,5 +1,5 @@
-import type { Enrollment, Prisma, PrismaClient } from "../db";
-import { can, courseRefusal, courseRole, type CourseAction } from "../courses/permissions";
+import type { Enrollment, Prisma, PrismaClient } from "@/lib/db";
+import { can, courseRefusal, courseRole, type CourseAction } from "@/lib/courses/permissions";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 

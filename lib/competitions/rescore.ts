@@ -1,7 +1,7 @@
-import { AppError } from "../errors";
-import type { PrismaClient } from "../db";
-import { recordAudit } from "../audit/record";
-import { enqueueEvaluation } from "../queue/queue";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvaluation } from "@/lib/queue/queue";
 import { requireCourseInstructor } from "./permissions";
 
 export interface RescoreResult {

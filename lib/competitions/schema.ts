@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AppError } from "../errors";
-import { gradingSchemeSchema, latePolicySchema } from "../grading/schemes";
+import { AppError } from "@/lib/errors";
+import { gradingSchemeSchema, latePolicySchema } from "@/lib/grading/schemes";
 import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, type BuiltInDatasetId } from "./defaults";
 
 export const DATASET_IDS = ["mnist", "fashion-mnist", "cifar10"] as const satisfies readonly BuiltInDatasetId[];

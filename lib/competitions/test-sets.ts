@@ -1,9 +1,9 @@
 import { PNG } from "pngjs";
-import { getDatasetSpec, isDatasetName, parseCustomTestSet, splitPublicPrivate, type CustomFile } from "../../datasets";
-import { AppError } from "../errors";
-import type { Prisma, PrismaClient, TestSet } from "../db";
-import { recordAudit } from "../audit/record";
-import { getBlob, putBlob } from "../storage/blobs";
+import { getDatasetSpec, isDatasetName, parseCustomTestSet, splitPublicPrivate, type CustomFile } from "@/lib/datasets";
+import { AppError } from "@/lib/errors";
+import type { Prisma, PrismaClient, TestSet } from "@/lib/db";
+import { recordAudit } from "@/lib/audit/record";
+import { getBlob, putBlob } from "@/lib/storage/blobs";
 import { requireCourseInstructor } from "./permissions";
 import { decodeTestSet, encodeTestSet, type StoredTestSet } from "./test-set-format";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { emailSchema } from "../accounts/schemas";
-import { generateJoinCode } from "../accounts/accounts";
-import { recordAudit } from "../audit/record";
-import { Prisma, type Course, type PrismaClient, type Role } from "../db";
-import { AppError } from "../errors";
+import { emailSchema } from "@/lib/accounts/schemas";
+import { generateJoinCode } from "@/lib/accounts/accounts";
+import { recordAudit } from "@/lib/audit/record";
+import { Prisma, type Course, type PrismaClient, type Role } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { can, canCreateCourses, requireCourse, STAFF_ROLES, type StaffRole } from "./permissions";
 
 export const courseInputSchema = z.object({

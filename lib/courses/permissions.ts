@@ -1,5 +1,5 @@
-import { AppError } from "../errors";
-import type { Enrollment, Prisma, PrismaClient, Role } from "../db";
+import { AppError } from "@/lib/errors";
+import type { Enrollment, Prisma, PrismaClient, Role } from "@/lib/db";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 

@@ -1,6 +1,6 @@
-import { DATASET_NAMES, verifyDataset } from "../../datasets";
-import type { BuiltInDatasetId } from "../competitions/defaults";
-import { AppError } from "../errors";
+import { DATASET_NAMES, verifyDataset } from "@/lib/datasets";
+import type { BuiltInDatasetId } from "@/lib/competitions/defaults";
+import { AppError } from "@/lib/errors";
 
 export interface DatasetAvailability {
   id: BuiltInDatasetId;

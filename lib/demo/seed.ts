@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
-import { hashPassword, verifyPassword } from "../accounts/password";
-import type { PrismaClient } from "../db";
-import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, type BuiltInDatasetId } from "../competitions/defaults";
+import { hashPassword, verifyPassword } from "@/lib/accounts/password";
+import type { PrismaClient } from "@/lib/db";
+import { BUILT_IN_DATASETS, DEFAULT_LATE_POLICY, DEFAULT_RESOURCE_LIMITS, DEFAULT_TRAINING_BUDGET, type BuiltInDatasetId } from "@/lib/competitions/defaults";
 
 export const DEMO_COURSE_JOIN_CODE = "DEEP-LEARNING";
 export const DEMO_ACCOUNTS = [

@@ -1,4 +1,4 @@
-import { analyzeCurves } from "../training/overtraining";
+import { analyzeCurves } from "@/lib/training/overtraining";
 import type { CurveSummary, EpochRecord } from "./schemas";
 
 /** Best epoch, onset of overtraining and generalization gap, for curves recorded or uploaded. */

@@ -4,14 +4,14 @@
  * (through ./task.ts), `holdout score` and the fixture accuracy tests run it directly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { splitPublicPrivate } from "../../datasets";
-import { currentEngine } from "../engine/backend";
-import { chooseScorer, onnxEngineLabel, OnnxUnavailableError, scoringEngineFromEnv, type ScorerChoice, type ScoringEngine } from "../engine/onnx";
-import { formatProblem, loadSubmissionModel, predictImages, type Preprocessing } from "../models";
-import type { LoadedSubmission } from "../models/load";
-import { applyLookup, pixelLookupTables } from "../models/preprocessing";
+import { splitPublicPrivate } from "@/lib/datasets";
+import { currentEngine } from "@/lib/engine/backend";
+import { chooseScorer, onnxEngineLabel, OnnxUnavailableError, scoringEngineFromEnv, type ScorerChoice, type ScoringEngine } from "@/lib/engine/onnx";
+import { formatProblem, loadSubmissionModel, predictImages, type Preprocessing } from "@/lib/models";
+import type { LoadedSubmission } from "@/lib/models/load";
+import { applyLookup, pixelLookupTables } from "@/lib/models/preprocessing";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { parseTrainingHistory } from "../submissions/history";
+import { parseTrainingHistory } from "@/lib/submissions/history";
 import { summarizeCurves } from "./curves";
 import { PlatformError } from "./errors";
 import { misclassifiedExamples, splitMetrics } from "./metrics";

@@ -1,5 +1,5 @@
 /** The report's metrics of one split of the test set, from the model's outputs on all of it. */
-import { classificationReport, type ScoreKind } from "../scoring";
+import { classificationReport, type ScoreKind } from "@/lib/scoring";
 import type { MisclassifiedExample, SplitMetrics } from "./schemas";
 
 export const MAX_MISCLASSIFIED = 48;

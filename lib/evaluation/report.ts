@@ -5,7 +5,7 @@
  * older worker or a report still being written, reads as null instead of breaking the page).
  */
 import type { z } from "zod";
-import type { Prisma } from "../db";
+import type { Prisma } from "@/lib/db";
 import { confusionSchema, curveSummarySchema, misclassifiedSchema, modelSummarySchema, splitInfoSchema, splitMetricsSchema, type EvaluationResult } from "./schemas";
 
 export const reportColumnSchemas = {

@@ -4,10 +4,10 @@
  * the API). Types are inferred from the schemas, never written twice.
  */
 import { z } from "zod";
-import { modelSummarySchema } from "../models/summary";
+import { modelSummarySchema } from "@/lib/models/summary";
 
 export { modelSummarySchema };
-export type { ModelSummary, SummaryLayer } from "../models/summary";
+export type { ModelSummary, SummaryLayer } from "@/lib/models/summary";
 
 /** Any number, NaN and infinities included (a diverged model's loss is NaN: still a result). */
 const anyNumber = z.custom<number>((value) => typeof value === "number", { message: "expected a number" });

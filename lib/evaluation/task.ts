@@ -4,11 +4,11 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { loadDataset } from "../../datasets";
-import { decodeTestSet } from "../competitions/test-set-format";
-import { initEngine } from "../engine/backend";
-import { calibrateEngine } from "../models";
-import type { EvaluationTask } from "../sandbox/protocol";
+import { loadDataset } from "@/lib/datasets";
+import { decodeTestSet } from "@/lib/competitions/test-set-format";
+import { initEngine } from "@/lib/engine/backend";
+import { calibrateEngine } from "@/lib/models";
+import type { EvaluationTask } from "@/lib/sandbox/protocol";
 import { PlatformError } from "./errors";
 import { evaluateSubmission } from "./evaluate";
 import type { EvaluationResult } from "./schemas";

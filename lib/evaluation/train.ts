@@ -5,9 +5,9 @@
  * definition trains on the same rows every time).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { splitTrainValidation } from "../../datasets";
-import { parseTrainingSettings, type Preprocessing } from "../models";
-import { trainModel } from "../training";
+import { splitTrainValidation } from "@/lib/datasets";
+import { parseTrainingSettings, type Preprocessing } from "@/lib/models";
+import { trainModel } from "@/lib/training";
 import { summarizeCurves } from "./curves";
 import { gatherRows } from "./metrics";
 import type { CurveSummary, EpochRecord, TrainingSplit } from "./schemas";

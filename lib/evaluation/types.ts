@@ -1,9 +1,9 @@
 /** The scorer's inputs and progress events (its outputs are the zod schemas of ./schemas.ts). */
-import type { LoadedDataset } from "../../datasets/loaded";
-import type { EngineRates } from "../models/cost";
+import type { LoadedDataset } from "@/lib/datasets/loaded";
+import type { EngineRates } from "@/lib/models/cost";
 import type { EvaluationProgress } from "./schemas";
 
-export type { TrainingBudget } from "../competitions/schema";
+export type { TrainingBudget } from "@/lib/competitions/schema";
 
 /** What the scorer reports while it runs: the schema is in ./schemas.ts (the child's messages carry it). */
 export type { EvaluationProgress };

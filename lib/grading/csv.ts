@@ -1,4 +1,4 @@
-import type { PrivateLeaderboardRow, PublicLeaderboardRow } from "../leaderboard/boards";
+import type { PrivateLeaderboardRow, PublicLeaderboardRow } from "@/lib/leaderboard/boards";
 import type { GradeRow } from "./grade-table";
 
 type Cell = string | number | boolean | null | undefined;

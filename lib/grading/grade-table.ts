@@ -1,6 +1,6 @@
-import { AppError } from "../errors";
-import type { Competition, Prisma, PrismaClient } from "../db";
-import { computeStandings, type ScoredSubmission, type Standing } from "../leaderboard/standings";
+import { AppError } from "@/lib/errors";
+import type { Competition, Prisma, PrismaClient } from "@/lib/db";
+import { computeStandings, type ScoredSubmission, type Standing } from "@/lib/leaderboard/standings";
 import { applyLatePolicy, lateDays, lateFactor, pointsForScore } from "./points";
 import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "./schemes";
 

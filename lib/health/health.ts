@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../db";
+import type { PrismaClient } from "@/lib/db";
 
 export interface Health {
   status: "ok" | "degraded";

@@ -1,5 +1,5 @@
-import { AppError } from "../errors";
-import type { PrismaClient } from "../db";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/db";
 import { computeStandings, type LeaderboardEntrant, type Standing } from "./standings";
 
 export interface PublicLeaderboardRow {

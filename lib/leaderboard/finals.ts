@@ -1,5 +1,5 @@
-import { AppError } from "../errors";
-import type { PrismaClient } from "../db";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/db";
 
 export interface FinalSelectionResult {
   /** The ids now selected for the entrant (the user, or their team), in the order given. */

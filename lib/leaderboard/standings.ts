@@ -1,5 +1,5 @@
-import { AppError } from "../errors";
-import type { Competition, PrismaClient } from "../db";
+import { AppError } from "@/lib/errors";
+import type { Competition, PrismaClient } from "@/lib/db";
 
 /** One scored, non-disqualified submission of an enrolled user, as the leaderboards see it. */
 export interface ScoredSubmission {

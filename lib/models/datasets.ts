@@ -2,7 +2,7 @@
  * What a model must accept and produce for a competition: the dataset's image shape and number
  * of classes. Taken from the datasets registry so that both stay in one place.
  */
-import { DATASETS, isDatasetName } from "@/datasets/registry";
+import { DATASETS, isDatasetName } from "@/lib/datasets/registry";
 
 export interface DatasetShape {
   name: string;

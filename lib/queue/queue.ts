@@ -1,4 +1,4 @@
-import type { Job, Prisma, PrismaClient } from "../db";
+import type { Job, Prisma, PrismaClient } from "@/lib/db";
 import { evaluateSubmissionPayload, JOB_TYPES, type EvaluateSubmissionPayload } from "./jobs";
 
 type Tx = Prisma.TransactionClient | PrismaClient;

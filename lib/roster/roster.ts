@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { AppError } from "../errors";
-import { Prisma, type PrismaClient } from "../db";
-import { emailSchema, nameSchema } from "../accounts/schemas";
-import { recordAudit } from "../audit/record";
-import { requireCourseInstructor } from "../competitions/permissions";
+import { AppError } from "@/lib/errors";
+import { Prisma, type PrismaClient } from "@/lib/db";
+import { emailSchema, nameSchema } from "@/lib/accounts/schemas";
+import { recordAudit } from "@/lib/audit/record";
+import { requireCourseInstructor } from "@/lib/competitions/permissions";
 import { parseCsv } from "./csv";
 
 export interface RosterLineError {

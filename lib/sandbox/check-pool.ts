@@ -22,7 +22,7 @@ import type { ChildProcess } from "node:child_process";
 import os from "node:os";
 import { parseParentMessage, readChildMessage, type CheckTask, type CheckVerdict, type ChildMessage, type EngineRates } from "./protocol";
 import { forkSandbox, heapExhausted, residentMegabytes, tailStderr, watchLimits } from "./spawn";
-import { env } from "../env";
+import { env } from "@/lib/env";
 
 export class SandboxPlatformError extends Error {}
 

@@ -7,7 +7,7 @@
  * Only build tooling imports this file (the CLI, the worker, test setup); the web process only
  * reads the bundle's path (./paths.ts).
  */
-import { bundleExists, ensureBundle, staleReason as bundleStaleReason } from "../build/bundles.mjs";
+import { bundleExists, ensureBundle, staleReason as bundleStaleReason } from "@/lib/build/bundles.mjs";
 import { projectRoot } from "./paths";
 
 /** Why the bundle must be rebuilt, or null when it is up to date. */

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { env } from "../env";
+import { env } from "@/lib/env";
 
 function isProjectRoot(dir: string): boolean {
   try {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { EngineRates } from "../models/cost";
-import { preprocessingSchema } from "../models/preprocessing";
-import { trainingSettingsSchema } from "../models/training-settings";
-import { evaluationProgressSchema, evaluationResultSchema, type EpochRecord, type EvaluationResult } from "../evaluation/schemas";
+import type { EngineRates } from "@/lib/models/cost";
+import { preprocessingSchema } from "@/lib/models/preprocessing";
+import { trainingSettingsSchema } from "@/lib/models/training-settings";
+import { evaluationProgressSchema, evaluationResultSchema, type EpochRecord, type EvaluationResult } from "@/lib/evaluation/schemas";
 
 export type { EngineRates, EpochRecord, EvaluationResult };
 

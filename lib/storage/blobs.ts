@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Prisma, PrismaClient } from "../db";
+import type { Prisma, PrismaClient } from "@/lib/db";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 

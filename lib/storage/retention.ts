@@ -1,5 +1,5 @@
-import type { PrismaClient } from "../db";
-import { deleteFinishedJobs } from "../queue/queue";
+import type { PrismaClient } from "@/lib/db";
+import { deleteFinishedJobs } from "@/lib/queue/queue";
 import { deleteOrphanBlobs } from "./blobs";
 
 /** How often a worker runs the clean-up (and once when it starts). */

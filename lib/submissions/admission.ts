@@ -1,10 +1,10 @@
-import { AppError } from "../errors";
-import type { Competition, Prisma, PrismaClient, SubmissionKind } from "../db";
-import { competitionPhase } from "../competitions/access";
-import { resourceLimitsOf } from "../competitions/schema";
-import { env } from "../env";
-import { submissionUploadLimits } from "../uploads/submission-upload";
-import type { UploadLimits } from "../uploads/multipart";
+import { AppError } from "@/lib/errors";
+import type { Competition, Prisma, PrismaClient, SubmissionKind } from "@/lib/db";
+import { competitionPhase } from "@/lib/competitions/access";
+import { resourceLimitsOf } from "@/lib/competitions/schema";
+import { env } from "@/lib/env";
+import { submissionUploadLimits } from "@/lib/uploads/submission-upload";
+import type { UploadLimits } from "@/lib/uploads/multipart";
 import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
 
 /**

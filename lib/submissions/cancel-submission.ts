@@ -1,5 +1,5 @@
-import { AppError } from "../errors";
-import type { PrismaClient } from "../db";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient } from "@/lib/db";
 
 /**
  * A student withdraws a submission that is still waiting in the queue (a wrong file, say). It is

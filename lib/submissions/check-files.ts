@@ -1,7 +1,7 @@
-import type { TestSet } from "../db";
-import { resourceLimitsOf, trainingBudgetOf } from "../competitions/schema";
-import { getDatasetSpec } from "../../datasets/registry";
-import { formatProblem, isSubmissionError, loadArchitectureSubmission, readTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "../models";
+import type { TestSet } from "@/lib/db";
+import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
+import { getDatasetSpec } from "@/lib/datasets/registry";
+import { formatProblem, isSubmissionError, loadArchitectureSubmission, readTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "@/lib/models";
 import type { Preprocessing } from "./schemas";
 import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
 

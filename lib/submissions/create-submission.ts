@@ -1,8 +1,8 @@
-import { AppError } from "../errors";
-import { Prisma, type PrismaClient, type Submission } from "../db";
-import { competitionForUser } from "../competitions/access";
-import { enqueueEvaluation } from "../queue/queue";
-import { putBlob } from "../storage/blobs";
+import { AppError } from "@/lib/errors";
+import { Prisma, type PrismaClient, type Submission } from "@/lib/db";
+import { competitionForUser } from "@/lib/competitions/access";
+import { enqueueEvaluation } from "@/lib/queue/queue";
+import { putBlob } from "@/lib/storage/blobs";
 import { requireAdmitted, requireAllowedKind, submissionAdmission } from "./admission";
 import type { UploadedFile } from "./check-files";
 import { checkUploadInSandbox } from "./sandboxed-check";

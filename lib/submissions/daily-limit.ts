@@ -1,4 +1,4 @@
-import type { Prisma } from "../db";
+import type { Prisma } from "@/lib/db";
 
 /** Submission days start at 00:00 UTC, as on Kaggle, so everyone in a course shares one reset time. */
 export function startOfUtcDay(now: Date): Date {

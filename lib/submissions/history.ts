@@ -1,4 +1,4 @@
-import type { EpochRecord } from "../evaluation/schemas";
+import type { EpochRecord } from "@/lib/evaluation/schemas";
 
 /**
  * A student's own training history, uploaded beside a trained model: Keras's `history.history`

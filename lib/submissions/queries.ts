@@ -1,9 +1,9 @@
-import { AppError } from "../errors";
-import { readReport } from "../evaluation/report";
-import type { PrismaClient } from "../db";
-import { competitionForUser, competitionPhase } from "../competitions/access";
-import { can, isStaffRole } from "../courses/permissions";
-import { queuePosition } from "../queue/queue";
+import { AppError } from "@/lib/errors";
+import { readReport } from "@/lib/evaluation/report";
+import type { PrismaClient } from "@/lib/db";
+import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
+import { can, isStaffRole } from "@/lib/courses/permissions";
+import { queuePosition } from "@/lib/queue/queue";
 import { countsTowardLimitWhere, nextUtcDay } from "./daily-limit";
 
 /**

@@ -3,13 +3,13 @@
  * (lib/sandbox/check-pool.ts), which runs checkSubmissionFiles (./check-files.ts) there. Nothing
  * here parses a model: this module must not import lib/models.
  */
-import type { Competition, TestSet } from "../db";
-import { resourceLimitsOf } from "../competitions/schema";
-import { env } from "../env";
-import { AppError } from "../errors";
-import { checkPool, SandboxPlatformError } from "../sandbox/check-pool";
-import type { CheckTask } from "../sandbox/protocol";
-import { SandboxUnavailableError } from "../sandbox/spawn";
+import type { Competition, TestSet } from "@/lib/db";
+import { resourceLimitsOf } from "@/lib/competitions/schema";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { checkPool, SandboxPlatformError } from "@/lib/sandbox/check-pool";
+import type { CheckTask } from "@/lib/sandbox/protocol";
+import { SandboxUnavailableError } from "@/lib/sandbox/spawn";
 import type { FileCheck, UploadedFile } from "./check-files";
 
 export async function checkUploadInSandbox(input: {

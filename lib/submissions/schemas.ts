@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parsePreprocessing as parseModelPreprocessing, type Preprocessing } from "../models/preprocessing";
+import { parsePreprocessing as parseModelPreprocessing, type Preprocessing } from "@/lib/models/preprocessing";
 
 export type { Preprocessing };
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { AppError } from "../errors";
-import type { PrismaClient, Role } from "../db";
+import { AppError } from "@/lib/errors";
+import type { PrismaClient, Role } from "@/lib/db";
 
 /**
  * Personal API tokens, for notebooks and the `holdout submit` command. The token is shown once;

@@ -3,7 +3,7 @@
  * 60k MNIST images as float would be 188 MB, CIFAR's 50k 614 MB.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Preprocessing } from "../models/preprocessing";
+import type { Preprocessing } from "@/lib/models/preprocessing";
 
 export interface Batch {
   x: tf.Tensor4D;

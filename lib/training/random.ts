@@ -1,5 +1,5 @@
 /** Seeded randomness for shuffling and augmentation, so a run with the same seed repeats. */
-import { mulberry32 } from "../random";
+import { mulberry32 } from "@/lib/random";
 
 /** Seeded generator for shuffles and augmentation draws. */
 export const createRandom = mulberry32;

@@ -13,7 +13,7 @@ import { augmentBatch, hasAugmentation } from "./augment";
 import { classificationLoss, countCorrect, type LossFunction } from "./loss";
 import { applyGradients, computeGradients, createOptimizer } from "./gradients";
 import { DataParallelGroup } from "./parallel/data-parallel";
-import { forwardFlopsPerExample } from "../engine/model-flops";
+import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
 import { analyzeCurves } from "./overtraining";
 import type { EpochMetrics, StopKind, TrainingBudget, TrainingData, TrainingHooks, TrainingResult, TrainingSettings } from "./types";
 

@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import type { CurveAnalysis } from "./overtraining";
-import { augmentationSchema } from "../models/training-settings";
-import { preprocessingSchema } from "../models/preprocessing";
-import type { TrainingBudget as CompetitionBudget } from "../competitions/schema";
+import { augmentationSchema } from "@/lib/models/training-settings";
+import { preprocessingSchema } from "@/lib/models/preprocessing";
+import type { TrainingBudget as CompetitionBudget } from "@/lib/competitions/schema";
 
 export const trainingSettingsSchema = z.object({
   optimizer: z.enum(["adam", "sgd", "rmsprop"]),

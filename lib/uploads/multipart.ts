@@ -1,7 +1,7 @@
 import busboy from "busboy";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
-import { AppError } from "../errors";
+import { AppError } from "@/lib/errors";
 
 /**
  * Streaming multipart/form-data parsing for uploads. Every limit is checked while the bytes

@@ -1,4 +1,4 @@
-import { AppError } from "../errors";
+import { AppError } from "@/lib/errors";
 import { parseMultipart, type UploadLimits, type UploadSource, type UploadedFilePart } from "./multipart";
 
 export const SUBMISSION_FIELDS = ["kind", "preprocessing", "note", "trainingSettings"] as const;

@@ -4,7 +4,7 @@
  * to make it, so load generators can make thousands of distinct ones (each seed gives other
  * weights, hence another file hash) in microseconds.
  */
-import { mulberry32 } from "../../lib/random";
+import { mulberry32 } from "@/lib/random";
 
 export interface ModelFile {
   name: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { submissionsLeftToday } from "../../lib/submissions/queries";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { client, fixture, seedApiWorld, type ApiWorld } from "../integration/api/helpers";
+import { submissionsLeftToday } from "@/lib/submissions/queries";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { client, fixture, seedApiWorld, type ApiWorld } from "@/test/integration/api/helpers";
 
 let database: TestDatabase;
 let server: TestServer;

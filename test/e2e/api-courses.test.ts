@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/lib/accounts/password";
 import { joinCourse } from "@/lib/accounts/accounts";
 import { createApiToken } from "@/lib/tokens/tokens";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { client } from "../integration/api/helpers";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { client } from "@/test/integration/api/helpers";
 
 let database: TestDatabase;
 let server: TestServer;

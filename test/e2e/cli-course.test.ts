@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/accounts/password";
 import { createInstructor } from "@/lib/accounts/accounts";
-import { runHoldout } from "../helpers/cli";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { runHoldout } from "@/test/helpers/cli";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 let database: TestDatabase;
 

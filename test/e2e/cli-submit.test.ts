@@ -4,10 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOKEN_PATTERN } from "@/lib/tokens/tokens";
 import { startWorker } from "@/worker/worker";
-import { runHoldout, type CliResult } from "../helpers/cli";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { fixturePath, MLP_ARCHITECTURE, seedApiWorld, type ApiWorld } from "../integration/api/helpers";
+import { runHoldout, type CliResult } from "@/test/helpers/cli";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { fixturePath, MLP_ARCHITECTURE, seedApiWorld, type ApiWorld } from "@/test/integration/api/helpers";
 
 const MAX_UPLOAD_MB = 6;
 

@@ -9,9 +9,9 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdmin } from "@/lib/accounts/accounts";
-import { launchBrowser, screenshot } from "../helpers/browser";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { launchBrowser, screenshot } from "@/test/helpers/browser";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
 
 let database: TestDatabase;
 let server: TestServer;

@@ -4,10 +4,10 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
-import { launchBrowser, signInAs } from "../helpers/browser";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { launchBrowser, signInAs } from "@/test/helpers/browser";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
 
 let database: TestDatabase;
 let server: TestServer;

@@ -3,10 +3,10 @@
  * competition descriptions, the number formats, the report JSON readers, and the live-status reader.
  */
 import { describe, expect, it } from "vitest";
-import { liveStateFrom, type LiveState } from "../../components/submission/live-status";
-import { formatDelta, formatDuration, formatFlops, formatScore } from "../../web/view/format";
-import { parseInline, parseMarkdown, safeHref } from "../../web/view/markdown";
-import { parseConfusion, parseCurves, parseMisclassified, parseSummary } from "../../web/view/report";
+import { liveStateFrom, type LiveState } from "@/components/submission/live-status";
+import { formatDelta, formatDuration, formatFlops, formatScore } from "@/web/view/format";
+import { parseInline, parseMarkdown, safeHref } from "@/web/view/markdown";
+import { parseConfusion, parseCurves, parseMisclassified, parseSummary } from "@/web/view/report";
 
 describe("description Markdown", () => {
   it("parses headings, paragraphs, lists and code blocks", () => {

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "../../lib/database/embedded";
-import { buildOnce } from "../helpers/server";
+import { findFreePort } from "@/lib/database/embedded";
+import { buildOnce } from "@/test/helpers/server";
 
 // `npm start` as a new user runs it: no DATABASE_URL, so the embedded PostgreSQL, in a home of its own.
 const HOLDOUT = path.resolve(import.meta.dirname, "../../bin/holdout.mjs");

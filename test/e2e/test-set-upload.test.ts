@@ -9,17 +9,17 @@ import os from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, splitPublicPrivate } from "@/datasets";
+import { loadDataset, splitPublicPrivate } from "@/lib/datasets";
 import { DEFAULT_DEMO_PASSWORD } from "@/lib/demo/seed";
 import { loadSubmissionModel, predictImages } from "@/lib/models";
 import { startWorker } from "@/worker/worker";
-import { launchBrowser, screenshot, signInAs } from "../helpers/browser";
-import { runHoldout } from "../helpers/cli";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../helpers/fixtures";
-import { idxPair } from "../helpers/idx";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { client, seedApiWorld, waitFor, type ApiWorld } from "../integration/api/helpers";
+import { launchBrowser, screenshot, signInAs } from "@/test/helpers/browser";
+import { runHoldout } from "@/test/helpers/cli";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
+import { idxPair } from "@/test/helpers/idx";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { client, seedApiWorld, waitFor, type ApiWorld } from "@/test/integration/api/helpers";
 
 const COUNT = 200;
 /** Test images 5000.. of MNIST: a set of its own, written as an IDX pair. */

@@ -4,14 +4,14 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DEMO_PASSWORD, DEMO_COURSE_JOIN_CODE, seedDemo } from "../../lib/demo/seed";
-import { pointsForScore, roundPoints } from "../../lib/grading/points";
-import { gradingSchemeSchema } from "../../lib/grading/schemes";
-import { startWorker, type RunningWorker } from "../../worker/worker";
-import { launchBrowser, screenshot, signInAs } from "../helpers/browser";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../helpers/fixtures";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { DEFAULT_DEMO_PASSWORD, DEMO_COURSE_JOIN_CODE, seedDemo } from "@/lib/demo/seed";
+import { pointsForScore, roundPoints } from "@/lib/grading/points";
+import { gradingSchemeSchema } from "@/lib/grading/schemes";
+import { startWorker, type RunningWorker } from "@/worker/worker";
+import { launchBrowser, screenshot, signInAs } from "@/test/helpers/browser";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
 
 let database: TestDatabase;
 let server: TestServer;

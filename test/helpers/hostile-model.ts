@@ -5,7 +5,7 @@
  * minutes and gigabytes. Built with the project's own writers.
  */
 import { buildModelFromArchitecture, writeKerasArchive } from "@/lib/models";
-import { k3 } from "../unit/models/helpers/keras-configs";
+import { k3 } from "@/test/unit/models/helpers/keras-configs";
 
 export async function upsamplingBombKeras(): Promise<{ name: string; data: Uint8Array }> {
   const config = k3.sequential([28, 28, 1], [

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ensureWebBuild, NEXT_BIN, ROOT } from "../../cli/web-build";
-import { findFreePort } from "../../lib/database/embedded";
+import { ensureWebBuild, NEXT_BIN, ROOT } from "@/cli/web-build";
+import { findFreePort } from "@/lib/database/embedded";
 
 const LOCK = path.join(ROOT, ".next-build.lock");
 

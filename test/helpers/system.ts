@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { splitPublicPrivate } from "@/datasets";
+import { splitPublicPrivate } from "@/lib/datasets";
 import { hashPassword } from "@/lib/accounts/password";
 import type { PrismaClient } from "@/lib/db";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";

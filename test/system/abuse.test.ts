@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
 import { TINY_MLP_JSON, tinyMlpFiles, tinyMlpWeights } from "@/scripts/load/tiny-model";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { serverMemory, watchServerMemory, type MemorySample } from "../helpers/system";
-import { client, streamEndlessUpload, submissionForm } from "../integration/api/helpers";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { serverMemory, watchServerMemory, type MemorySample } from "@/test/helpers/system";
+import { client, streamEndlessUpload, submissionForm } from "@/test/integration/api/helpers";
 
 const MAX_UPLOAD_MB = 8;
 const LIMIT_BYTES = MAX_UPLOAD_MB * 1024 * 1024;

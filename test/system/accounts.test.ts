@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changePassword, createInstructor } from "@/lib/accounts/accounts";
 import { hashPassword } from "@/lib/accounts/password";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
 
 let database: TestDatabase;
 let server: TestServer;

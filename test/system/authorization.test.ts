@@ -17,11 +17,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset } from "@/datasets";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { discoverAppRoutes, fetchRsc, fetchText, fillPattern, inPool, REPO_ROOT, routerStateTree, seedSystemWorld, studentNumber, type AppRoute, type FetchedText, type PersonKey, type SystemWorld } from "../helpers/system";
-import { sessionCookie } from "../integration/api/helpers";
+import { loadDataset } from "@/lib/datasets";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { discoverAppRoutes, fetchRsc, fetchText, fillPattern, inPool, REPO_ROOT, routerStateTree, seedSystemWorld, studentNumber, type AppRoute, type FetchedText, type PersonKey, type SystemWorld } from "@/test/helpers/system";
+import { sessionCookie } from "@/test/integration/api/helpers";
 
 const ROLES = ["anonymous", "student", "classmate", "outsiderStudent", "instructor", "coInstructor", "ta", "outsiderInstructor", "admin"] as const;
 type Role = (typeof ROLES)[number];

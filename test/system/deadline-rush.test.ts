@@ -11,9 +11,9 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderMarkdown, runDeadlineRush, writeNumbers, type RushReport } from "@/scripts/load/rush";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { REPO_ROOT } from "../helpers/system";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { REPO_ROOT } from "@/test/helpers/system";
 
 const STUDENTS = Number(process.env.HOLDOUT_RUSH_STUDENTS ?? 200);
 const SECONDS = Number(process.env.HOLDOUT_RUSH_SECONDS ?? 60);

@@ -10,18 +10,18 @@
 import { createHash } from "node:crypto";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, splitPublicPrivate } from "@/datasets";
+import { loadDataset, splitPublicPrivate } from "@/lib/datasets";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
 import { formatScore } from "@/web/view/format";
 import { startWorker } from "@/worker/worker";
 import { tinyMlpFiles } from "@/scripts/load/tiny-model";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { fixtureModelFiles, FIXTURE_MODELS } from "../helpers/fixtures";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { until } from "../helpers/system";
-import { client, sessionCookie } from "../integration/api/helpers";
-import { idxPair } from "../helpers/idx";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { fixtureModelFiles, FIXTURE_MODELS } from "@/test/helpers/fixtures";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { until } from "@/test/helpers/system";
+import { client, sessionCookie } from "@/test/integration/api/helpers";
+import { idxPair } from "@/test/helpers/idx";
 
 const WINDOW = 24;
 const MAX_LIST = 500;

@@ -12,11 +12,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
-import { sharedDir } from "../helpers/fixtures";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { REPO_ROOT } from "../helpers/system";
-import { client } from "../integration/api/helpers";
+import { sharedDir } from "@/test/helpers/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { REPO_ROOT } from "@/test/helpers/system";
+import { client } from "@/test/integration/api/helpers";
 
 const HOSTILE_FILES = [
   "external-storage-absolute.h5",

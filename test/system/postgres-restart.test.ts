@@ -2,13 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureDatabase } from "../../lib/database/admin";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/database/embedded";
-import { migrate } from "../../lib/database/migrate";
-import { createPrismaClient, type PrismaClient } from "../../lib/db";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../lib/demo/seed";
-import { createSubmission } from "../../lib/submissions/create-submission";
-import { startWorker } from "../../worker/worker";
+import { ensureDatabase } from "@/lib/database/admin";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/database/embedded";
+import { migrate } from "@/lib/database/migrate";
+import { createPrismaClient, type PrismaClient } from "@/lib/db";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { startWorker } from "@/worker/worker";
 
 // A PostgreSQL of its own: this test stops and starts it under a running worker.
 let dir: string;

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
 import { tinyMlpFiles } from "@/scripts/load/tiny-model";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { upsamplingBombKeras } from "../helpers/hostile-model";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { listeningPid } from "../helpers/system";
-import { client } from "../integration/api/helpers";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { upsamplingBombKeras } from "@/test/helpers/hostile-model";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { listeningPid } from "@/test/helpers/system";
+import { client } from "@/test/integration/api/helpers";
 
 let database: TestDatabase;
 let server: TestServer;

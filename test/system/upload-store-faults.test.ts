@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
 import { tinyMlpFiles } from "@/scripts/load/tiny-model";
-import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { startTestServer, type TestServer } from "../helpers/server";
-import { client } from "../integration/api/helpers";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { startTestServer, type TestServer } from "@/test/helpers/server";
+import { client } from "@/test/integration/api/helpers";
 
 const DAILY_LIMIT = 3;
 

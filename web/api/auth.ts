@@ -5,8 +5,8 @@ import type { Role } from "@/lib/db";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { authenticateToken } from "@/lib/tokens/tokens";
-import { authOptions } from "../auth-options";
-import { MUST_CHANGE_PASSWORD_MESSAGE, userOfSession } from "../session";
+import { authOptions } from "@/web/auth-options";
+import { MUST_CHANGE_PASSWORD_MESSAGE, userOfSession } from "@/web/session";
 
 export interface ApiUser {
   id: string;

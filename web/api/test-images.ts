@@ -1,5 +1,5 @@
 import { PNG } from "pngjs";
-import { loadDataset, splitPublicPrivate } from "@/datasets";
+import { loadDataset, splitPublicPrivate } from "@/lib/datasets";
 import { decodeTestSet } from "@/lib/competitions/test-set-format";
 import type { PrismaClient } from "@/lib/db";
 import { AppError } from "@/lib/errors";

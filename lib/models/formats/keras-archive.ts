@@ -9,12 +9,12 @@
  * auto-named "conv2d_7" in a long notebook session) is matched by structure, as Keras does.
  * tf.keras 2.13-2.15 wrote `_layer_checkpoint_dependencies` instead of `layers`.
  */
-import { fail } from "../errors";
-import { openHdf5, type Hdf5Reader } from "../hdf5";
-import { decodeUtf8, isPlainObject, parseJsonSafely } from "../json";
-import { parseKerasModelConfig } from "../keras/config";
-import type { LayerAnalysis } from "../keras/model";
-import type { StoredWeight, WeightSource } from "../weights";
+import { fail } from "@/lib/models/errors";
+import { openHdf5, type Hdf5Reader } from "@/lib/models/hdf5";
+import { decodeUtf8, isPlainObject, parseJsonSafely } from "@/lib/models/json";
+import { parseKerasModelConfig } from "@/lib/models/keras/config";
+import type { LayerAnalysis } from "@/lib/models/keras/model";
+import type { StoredWeight, WeightSource } from "@/lib/models/weights";
 import type { KerasModelFile } from "./keras-h5";
 
 export async function readKerasArchive(

@@ -11,12 +11,12 @@
  * then by order within the layer. A nested model stores all its layers' weights in one group;
  * they are split by the layer name inside each weight name.
  */
-import { fail } from "../errors";
-import { openHdf5, type Hdf5Reader } from "../hdf5";
-import { parseJsonSafely } from "../json";
-import { parseKerasModelConfig, type ModelSpec } from "../keras/config";
-import type { LayerAnalysis } from "../keras/model";
-import type { StoredWeight, WeightSource } from "../weights";
+import { fail } from "@/lib/models/errors";
+import { openHdf5, type Hdf5Reader } from "@/lib/models/hdf5";
+import { parseJsonSafely } from "@/lib/models/json";
+import { parseKerasModelConfig, type ModelSpec } from "@/lib/models/keras/config";
+import type { LayerAnalysis } from "@/lib/models/keras/model";
+import type { StoredWeight, WeightSource } from "@/lib/models/weights";
 
 export interface KerasModelFile {
   spec: ModelSpec;

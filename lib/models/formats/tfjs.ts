@@ -14,10 +14,10 @@
  * long enough.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fail, formatBytes, formatCount, type WarningList } from "../errors";
-import { decodeUtf8, isPlainObject, parseJsonSafely } from "../json";
-import type { LayerAnalysis } from "../keras/model";
-import type { StoredWeight, WeightSource } from "../weights";
+import { fail, formatBytes, formatCount, type WarningList } from "@/lib/models/errors";
+import { decodeUtf8, isPlainObject, parseJsonSafely } from "@/lib/models/json";
+import type { LayerAnalysis } from "@/lib/models/keras/model";
+import type { StoredWeight, WeightSource } from "@/lib/models/weights";
 
 export interface TfjsModelJson {
   fileName: string;

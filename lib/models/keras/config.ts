@@ -12,8 +12,8 @@
  * Only the structure is read here; layer options are translated in ./layers.ts. Layers that
  * cannot run (Lambda, custom Python classes, unknown types) are all reported at once.
  */
-import { SubmissionError, type ModelValidationError } from "../errors";
-import { isPlainObject } from "../json";
+import { SubmissionError, type ModelValidationError } from "@/lib/models/errors";
+import { isPlainObject } from "@/lib/models/json";
 import { canonicalLayerClass, SUPPORTED_LAYER_CLASSES } from "./layers";
 
 export type { LayerSpec, ModelSpec, Shape, TensorRef } from "./spec";

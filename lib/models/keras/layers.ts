@@ -10,9 +10,9 @@ import * as tf from "@tensorflow/tfjs";
 import type { Constraint } from "@tensorflow/tfjs-layers/dist/constraints";
 import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers";
 import type { Regularizer } from "@tensorflow/tfjs-layers/dist/regularizers";
-import { fail, type WarningList } from "../errors";
-import { isPlainObject } from "../json";
-import { InactiveAtInference, KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "../layers";
+import { fail, type WarningList } from "@/lib/models/errors";
+import { isPlainObject } from "@/lib/models/json";
+import { InactiveAtInference, KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "@/lib/models/layers";
 import type { LayerSpec, Shape } from "./spec";
 
 export interface TranslateContext {

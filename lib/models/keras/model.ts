@@ -5,7 +5,7 @@
  * describes exactly the model that gets built.
  */
 import * as tf from "@tensorflow/tfjs";
-import { fail, SubmissionError } from "../errors";
+import { fail, SubmissionError } from "@/lib/models/errors";
 import type { LayerSpec, ModelSpec, Shape, TensorRef } from "./spec";
 import { createTfLayer, layerActivation, layerFlops, layerWeightSpecs, type TranslateContext, type WeightSpec } from "./layers";
 

@@ -12,9 +12,9 @@
  */
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { saveModelToMemory } from "../../engine/save-to-memory";
-import { applyGradients, computeGradients, createOptimizer } from "../gradients";
-import type { LossFunction } from "../loss";
+import { saveModelToMemory } from "@/lib/engine/save-to-memory";
+import { applyGradients, computeGradients, createOptimizer } from "@/lib/training/gradients";
+import type { LossFunction } from "@/lib/training/loss";
 import type { FromWorker, ToWorker } from "./protocol";
 
 interface GradientWorker {

@@ -8,9 +8,9 @@
  */
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
-import { initEngine } from "../../engine/backend";
-import { classificationLoss, type LossFunction } from "../loss";
-import { applyGradients, computeGradients, createOptimizer } from "../gradients";
+import { initEngine } from "@/lib/engine/backend";
+import { classificationLoss, type LossFunction } from "@/lib/training/loss";
+import { applyGradients, computeGradients, createOptimizer } from "@/lib/training/gradients";
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from "./protocol";
 
 interface Replica {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate, changePassword, createInstructor, JOIN_CODE_FAILURES_PER_ADDRESS, JOIN_CODE_FAILURES_PER_USER, joinCourse, signUp } from "../../../lib/accounts/accounts";
-import { hashPassword } from "../../../lib/accounts/password";
-import { DEFAULT_DEMO_PASSWORD, DEMO_COURSE_JOIN_CODE, lockPublishedDemoAccounts, seedDemo } from "../../../lib/demo/seed";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import { authenticate, changePassword, createInstructor, JOIN_CODE_FAILURES_PER_ADDRESS, JOIN_CODE_FAILURES_PER_USER, joinCourse, signUp } from "@/lib/accounts/accounts";
+import { hashPassword } from "@/lib/accounts/password";
+import { DEFAULT_DEMO_PASSWORD, DEMO_COURSE_JOIN_CODE, lockPublishedDemoAccounts, seedDemo } from "@/lib/demo/seed";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 let database: TestDatabase;
 beforeAll(async () => {

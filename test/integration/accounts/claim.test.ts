@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate, signUp } from "../../../lib/accounts/accounts";
-import { acceptClaim, claimAccount, CLAIM_LINK_DAYS, createClaimLinks, inspectClaim } from "../../../lib/accounts/claim";
-import type { Course, User } from "../../../lib/db";
-import { gradeTable } from "../../../lib/grading";
-import { importRoster } from "../../../lib/roster";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { makeCompetition, makeCourse } from "../leaderboard/fixtures";
+import { authenticate, signUp } from "@/lib/accounts/accounts";
+import { acceptClaim, claimAccount, CLAIM_LINK_DAYS, createClaimLinks, inspectClaim } from "@/lib/accounts/claim";
+import type { Course, User } from "@/lib/db";
+import { gradeTable } from "@/lib/grading";
+import { importRoster } from "@/lib/roster";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { makeCompetition, makeCourse } from "@/test/integration/leaderboard/fixtures";
 
 let database: TestDatabase;
 let courseA: Course;

@@ -10,7 +10,7 @@ import { hashPassword } from "@/lib/accounts/password";
 import type { PrismaClient } from "@/lib/db";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import { createApiToken } from "@/lib/tokens/tokens";
-import { signIn } from "../../../scripts/load/rush";
+import { signIn } from "@/scripts/load/rush";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 export const FIXTURES = path.resolve(REPO_ROOT, "../shared/fixtures/models");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { authenticateToken, createApiToken, hashToken, listApiTokens, MAX_TOKENS_PER_USER, revokeApiToken, TOKEN_PATTERN } from "@/lib/tokens/tokens";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 let database: TestDatabase;
 let ada: string;

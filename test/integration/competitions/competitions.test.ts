@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCompetition, disqualifySubmission, reinstateSubmission, rescoreCompetition, updateCompetition, type CompetitionInput } from "../../../lib/competitions";
-import type { Course, User } from "../../../lib/db";
-import { publicLeaderboard } from "../../../lib/leaderboard";
-import { evaluateSubmissionPayload } from "../../../lib/queue/jobs";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { at, makeCourse, makeStudent, scored } from "../leaderboard/fixtures";
+import { createCompetition, disqualifySubmission, reinstateSubmission, rescoreCompetition, updateCompetition, type CompetitionInput } from "@/lib/competitions";
+import type { Course, User } from "@/lib/db";
+import { publicLeaderboard } from "@/lib/leaderboard";
+import { evaluateSubmissionPayload } from "@/lib/queue/jobs";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { at, makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
 
 let database: TestDatabase;
 let course: Course;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Course, User } from "../../../lib/db";
-import { gradeTable } from "../../../lib/grading";
-import { importRoster, removeStudent } from "../../../lib/roster";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { at, makeCompetition, makeCourse, makeStudent, scored } from "../leaderboard/fixtures";
+import type { Course, User } from "@/lib/db";
+import { gradeTable } from "@/lib/grading";
+import { importRoster, removeStudent } from "@/lib/roster";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { at, makeCompetition, makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
 
 let database: TestDatabase;
 let course: Course;

@@ -1,11 +1,11 @@
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, splitPublicPrivate } from "@/datasets";
+import { loadDataset, splitPublicPrivate } from "@/lib/datasets";
 import { updateCompetition } from "@/lib/competitions";
 import { attachTestSet, createTestSet, loadTestSetPreview, replaceCompetitionTestSet } from "@/lib/competitions/test-sets";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { idxPair } from "../../helpers/idx";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { idxPair } from "@/test/helpers/idx";
 
 let database: TestDatabase;
 let mnist: Awaited<ReturnType<typeof loadDataset>>;

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { migrate, MIGRATIONS_DIR, readMigrations } from "../../../lib/database/migrate";
-import { pendingSchemaChanges } from "../../../scripts/db-migrations";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import { migrate, MIGRATIONS_DIR, readMigrations } from "@/lib/database/migrate";
+import { pendingSchemaChanges } from "@/scripts/db-migrations";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 const databases: TestDatabase[] = [];
 afterAll(async () => {

@@ -8,8 +8,8 @@ import { GET as boardGet } from "@/app/api/v1/competitions/[slug]/leaderboard.cs
 import type { Competition, User } from "@/lib/db";
 import { parseCsv } from "@/lib/roster/csv";
 import { createApiToken } from "@/lib/tokens/tokens";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { DAY, makeCompetition, makeCourse, makeStudent, scored } from "../leaderboard/fixtures";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { DAY, makeCompetition, makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
 
 let database: TestDatabase;
 let closed: Competition;

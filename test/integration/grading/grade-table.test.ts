@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Competition, User } from "../../../lib/db";
-import { gradesCsv, gradeTable } from "../../../lib/grading";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { at, CLOSES, DAY, makeCompetition, makeCourse, makeStudent, scored } from "../leaderboard/fixtures";
+import type { Competition, User } from "@/lib/db";
+import { gradesCsv, gradeTable } from "@/lib/grading";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { at, CLOSES, DAY, makeCompetition, makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
 
 let database: TestDatabase;
 let competition: Competition;

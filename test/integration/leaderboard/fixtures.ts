@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Competition, Course, PrismaClient, Submission, User } from "../../../lib/db";
+import type { Competition, Course, PrismaClient, Submission, User } from "@/lib/db";
 
 /** Shared set-up for the leaderboard, grading and competition tests: rows written directly with Prisma. */
 export const HOUR = 3600 * 1000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Competition } from "../../../lib/db";
-import { privateLeaderboard, publicLeaderboard } from "../../../lib/leaderboard";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import type { Competition } from "@/lib/db";
+import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 import { AFTER_CLOSE, makeCompetition, makeCourse, OPENS } from "./fixtures";
 
 /** 200 students x 20 scored submissions, checked against a naive re-implementation of the rules. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Competition, User } from "../../../lib/db";
-import { privateLeaderboard, publicLeaderboard, selectFinalSubmissions } from "../../../lib/leaderboard";
-import { removeStudent } from "../../../lib/roster";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import type { Competition, User } from "@/lib/db";
+import { privateLeaderboard, publicLeaderboard, selectFinalSubmissions } from "@/lib/leaderboard";
+import { removeStudent } from "@/lib/roster";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 import { AFTER_CLOSE, at, BEFORE_CLOSE, CLOSES, makeCompetition, makeCourse, makeStudent, scored } from "./fixtures";
 
 let database: TestDatabase;

@@ -15,7 +15,7 @@ import { checkUploadInSandbox } from "@/lib/submissions/sandboxed-check";
 import { tinyMlpFiles } from "@/scripts/load/tiny-model";
 import { jobReadPaths } from "@/worker/supervise";
 import type { ChildMessage, EvaluationTask } from "@/lib/sandbox/protocol";
-import { upsamplingBombKeras } from "../../helpers/hostile-model";
+import { upsamplingBombKeras } from "@/test/helpers/hostile-model";
 
 let outside: string;
 let jobDir: string;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import { createSubmission } from "../../../lib/submissions/create-submission";
-import { submissionsLeftToday } from "../../../lib/submissions/queries";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { submissionsLeftToday } from "@/lib/submissions/queries";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
 
 let database: TestDatabase;
 beforeAll(async () => {

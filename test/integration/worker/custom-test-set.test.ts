@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset } from "../../../datasets";
-import { createTestSet } from "../../../lib/competitions/test-sets";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import { createSubmission } from "../../../lib/submissions/create-submission";
-import type { SplitMetrics } from "../../../lib/evaluation/schemas";
-import { startWorker, type RunningWorker } from "../../../worker/worker";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";
-import { idxFile } from "../../helpers/idx";
+import { loadDataset } from "@/lib/datasets";
+import { createTestSet } from "@/lib/competitions/test-sets";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import type { SplitMetrics } from "@/lib/evaluation/schemas";
+import { startWorker, type RunningWorker } from "@/worker/worker";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
+import { idxFile } from "@/test/helpers/idx";
 
 let database: TestDatabase;
 let worker: RunningWorker;

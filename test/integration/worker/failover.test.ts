@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import { createSubmission } from "../../../lib/submissions/create-submission";
-import { startWorker } from "../../../worker/worker";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { startWorker } from "@/worker/worker";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 let database: TestDatabase;
 const HOLDOUT = path.resolve(import.meta.dirname, "../../../bin/holdout.mjs");

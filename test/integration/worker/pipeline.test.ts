@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSubmission } from "../../../lib/submissions/create-submission";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "../../../lib/evaluation/schemas";
-import { describeTrainingSplit, splitInfoSchema } from "../../../lib/evaluation";
-import { splitPublicPrivate, loadDataset } from "../../../datasets";
-import { startWorker, type RunningWorker } from "../../../worker/worker";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";
+import { createSubmission } from "@/lib/submissions/create-submission";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "@/lib/evaluation/schemas";
+import { describeTrainingSplit, splitInfoSchema } from "@/lib/evaluation";
+import { splitPublicPrivate, loadDataset } from "@/lib/datasets";
+import { startWorker, type RunningWorker } from "@/worker/worker";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
 
 let database: TestDatabase;
 let worker: RunningWorker;

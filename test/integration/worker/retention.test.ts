@@ -4,11 +4,11 @@
  * table still refers to is never deleted, however old.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DEMO_PASSWORD, seedDemo } from "../../../lib/demo/seed";
-import { putBlob } from "../../../lib/storage/blobs";
-import { cleanUpStorage } from "../../../lib/storage/retention";
-import { startWorker } from "../../../worker/worker";
-import { createTestDatabase, type TestDatabase } from "../../helpers/db";
+import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
+import { putBlob } from "@/lib/storage/blobs";
+import { cleanUpStorage } from "@/lib/storage/retention";
+import { startWorker } from "@/worker/worker";
+import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 
 let database: TestDatabase;
 const DAY = 24 * 3600 * 1000;

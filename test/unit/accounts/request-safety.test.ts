@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressFrom, normalizeAddress, parseTrustedProxies, SOCKET_ADDRESS_HEADER, UNKNOWN_ADDRESS } from "../../../lib/accounts/client-address";
-import { safeRedirectPath, safeRedirectUrl } from "../../../lib/accounts/redirect";
-import { DEFAULT_DEMO_PASSWORD, isLoopbackHost, planDemoAccounts } from "../../../lib/demo/seed";
-import { parseEnv } from "../../../lib/env";
+import { clientAddressFrom, normalizeAddress, parseTrustedProxies, SOCKET_ADDRESS_HEADER, UNKNOWN_ADDRESS } from "@/lib/accounts/client-address";
+import { safeRedirectPath, safeRedirectUrl } from "@/lib/accounts/redirect";
+import { DEFAULT_DEMO_PASSWORD, isLoopbackHost, planDemoAccounts } from "@/lib/demo/seed";
+import { parseEnv } from "@/lib/env";
 
 const request = (socket: string | undefined, forwarded?: string) => new Headers({ ...(socket !== undefined ? { [SOCKET_ADDRESS_HEADER]: socket } : {}), ...(forwarded ? { "x-forwarded-for": forwarded } : {}) });
 

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runHoldout } from "../../helpers/cli";
+import { runHoldout } from "@/test/helpers/cli";
 
 const NO_TSX = pathToFileURL(path.resolve(import.meta.dirname, "../../helpers/no-tsx.mjs")).href;
 

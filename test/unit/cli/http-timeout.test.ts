@@ -9,8 +9,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiGet, RequestTimeoutError, uploadMultipart } from "../../../lib/uploads/client";
-import { runHoldout } from "../../helpers/cli";
+import { apiGet, RequestTimeoutError, uploadMultipart } from "@/cli/http-client";
+import { runHoldout } from "@/test/helpers/cli";
 
 let silent: net.Server;
 let silentUrl: string;

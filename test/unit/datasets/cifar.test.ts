@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CIFAR_RECORD_BYTES, encodeCifar10Batch, parseCifar10Batch, parseCifar10Batches } from "@/datasets/loaders/cifar";
+import { CIFAR_RECORD_BYTES, encodeCifar10Batch, parseCifar10Batch, parseCifar10Batches } from "@/lib/datasets/loaders/cifar";
 import { SHARED, perClass } from "./helpers";
 
 describe("CIFAR-10 loader on the real test batch", () => {

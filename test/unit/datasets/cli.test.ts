@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "@/datasets/sources";
+import { repoRoot } from "@/lib/datasets/sources";
 import { useTempDirs } from "./helpers";
 
 function holdout(args: string[], env: Record<string, string> = {}) {

@@ -2,9 +2,9 @@ import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { parseCustomTestSet, CustomTestSetError } from "@/datasets/custom";
-import { encodeCifar10Batch } from "@/datasets/loaders/cifar";
-import { encodeIdxImages, encodeIdxLabels } from "@/datasets/loaders/idx";
+import { parseCustomTestSet, CustomTestSetError } from "@/lib/datasets/custom";
+import { encodeCifar10Batch } from "@/lib/datasets/loaders/cifar";
+import { encodeIdxImages, encodeIdxLabels } from "@/lib/datasets/loaders/idx";
 
 /** A w x h PNG whose pixels are a function of (x, y); grey when `grey` is set. */
 function png(w: number, h: number, seed: number, grey = false): Uint8Array {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
-import { sharedDatasetsDir } from "@/datasets/sources";
+import { sharedDatasetsDir } from "@/lib/datasets/sources";
 import { resetEnvCache } from "@/lib/env";
 
 /** The verified shared copies (../shared/datasets beside the repo, or $HOLDOUT_SHARED_DIR/datasets). */

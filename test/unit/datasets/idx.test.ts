@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { encodeIdxImages, encodeIdxLabels, gunzipIfNeeded, parseIdxImages, parseIdxLabels, readIdxPair } from "@/datasets/loaders/idx";
-import { DatasetFileError } from "@/datasets/loaders/errors";
-import { fetchHint } from "@/datasets/sources";
-import { DATASETS } from "@/datasets/registry";
+import { encodeIdxImages, encodeIdxLabels, gunzipIfNeeded, parseIdxImages, parseIdxLabels, readIdxPair } from "@/lib/datasets/loaders/idx";
+import { DatasetFileError } from "@/lib/datasets/loaders/errors";
+import { fetchHint } from "@/lib/datasets/sources";
+import { DATASETS } from "@/lib/datasets/registry";
 import { SHARED, perClass, useTempDirs } from "./helpers";
 
 describe("IDX loader on the real MNIST test set", () => {

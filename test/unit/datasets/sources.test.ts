@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clearDatasetCache, fetchDataset, loadDataset, verifyDataset, type DatasetProgress } from "@/datasets";
-import { checkCopy } from "@/datasets/checksum";
-import { DATASETS } from "@/datasets/registry";
-import { FETCHERS, download, localLocations, sharedDatasetsDir } from "@/datasets/sources";
+import { clearDatasetCache, fetchDataset, loadDataset, verifyDataset, type DatasetProgress } from "@/lib/datasets";
+import { checkCopy } from "@/lib/datasets/checksum";
+import { DATASETS } from "@/lib/datasets/registry";
+import { FETCHERS, download, localLocations, sharedDatasetsDir } from "@/lib/datasets/sources";
 import { SHARED, useEnv, useTempDirs } from "./helpers";
 
 const LABELS = DATASETS.mnist.files.find((f) => f.name === "t10k-labels-idx1-ubyte")!;

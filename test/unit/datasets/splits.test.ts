@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadDataset } from "@/datasets";
-import { SPLIT_ALGORITHM, mulberry32, seedToUint32, splitPublicPrivate, splitTrainValidation } from "@/datasets/splits";
+import { loadDataset } from "@/lib/datasets";
+import { SPLIT_ALGORITHM, mulberry32, seedToUint32, splitPublicPrivate, splitTrainValidation } from "@/lib/datasets/splits";
 import { perClass } from "./helpers";
 
 function expectPartition(a: Uint32Array, b: Uint32Array, n: number) {

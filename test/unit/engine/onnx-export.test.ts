@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { chooseScorer, createOnnxScorer, exportLayersModel, OnnxExportRefused, tfPads } from "@/lib/engine/onnx";
 import { KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "@/lib/models/layers";
-import { useWasmBackend } from "../models/helpers/data";
+import { useWasmBackend } from "@/test/unit/models/helpers/data";
 
 beforeAll(async () => {
   await useWasmBackend();

@@ -6,13 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import { loadDataset } from "@/datasets";
+import { loadDataset } from "@/lib/datasets";
 import { chooseScorer, exportLayersModel } from "@/lib/engine/onnx";
 import { evaluateSubmission, type TestData } from "@/lib/evaluation";
 import { loadSubmissionModel, predictImages } from "@/lib/models";
 import { applyLookup, pixelLookupTables } from "@/lib/models/preprocessing";
-import { FIXTURE_MODELS, fixtureModelFiles } from "../../helpers/fixtures";
-import { useWasmBackend } from "../models/helpers/data";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
+import { useWasmBackend } from "@/test/unit/models/helpers/data";
 
 beforeAll(useWasmBackend);
 

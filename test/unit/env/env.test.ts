@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../../../lib/env";
+import { parseEnv } from "@/lib/env";
 
 describe("environment", () => {
   it("applies defaults when nothing is set", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, gradesCsv, leaderboardCsv } from "../../../lib/grading/csv";
-import type { GradeRow } from "../../../lib/grading/grade-table";
-import type { PrivateLeaderboardRow, PublicLeaderboardRow } from "../../../lib/leaderboard/boards";
-import { parseCsv } from "../../../lib/roster/csv";
+import { csvCell, gradesCsv, leaderboardCsv } from "@/lib/grading/csv";
+import type { GradeRow } from "@/lib/grading/grade-table";
+import type { PrivateLeaderboardRow, PublicLeaderboardRow } from "@/lib/leaderboard/boards";
+import { parseCsv } from "@/lib/roster/csv";
 
 function grade(partial: Partial<GradeRow>): GradeRow {
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyLatePolicy, lateDays, lateFactor, pointsForScore, roundPoints } from "../../../lib/grading/points";
-import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "../../../lib/grading/schemes";
+import { applyLatePolicy, lateDays, lateFactor, pointsForScore, roundPoints } from "@/lib/grading/points";
+import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "@/lib/grading/schemes";
 
 const linear: GradingScheme = { kind: "linear", baseline: 0.9, target: 0.99, maxPoints: 100 };
 const thresholds: GradingScheme = {

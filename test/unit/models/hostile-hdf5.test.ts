@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { validateSubmission, type ModelValidationError } from "@/lib/models";
 import { createHdf5, openHdf5 } from "@/lib/models/hdf5";
-import { fixtureModelFiles, sharedDir } from "../../helpers/fixtures";
+import { fixtureModelFiles, sharedDir } from "@/test/helpers/fixtures";
 import { useWasmBackend } from "./helpers/data";
 
 const HOSTILE = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { looksLikeHistory, parseTrainingHistory } from "../../../lib/submissions/history";
+import { looksLikeHistory, parseTrainingHistory } from "@/lib/submissions/history";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -6,9 +6,9 @@ afterEach(() => {
 });
 
 async function providers() {
-  const { resetEnvCache } = await import("../../../lib/env");
+  const { resetEnvCache } = await import("@/lib/env");
   resetEnvCache();
-  const { enabledOAuthProviders } = await import("../../../web/auth-options");
+  const { enabledOAuthProviders } = await import("@/web/auth-options");
   return enabledOAuthProviders().map((provider) => provider.id);
 }
 

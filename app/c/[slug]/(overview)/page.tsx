@@ -6,7 +6,7 @@ import { FinalSelectionTable, type OwnSubmissionRow } from "@/components/competi
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import { Alert, buttonClass, Card } from "@/components/ui/form";
-import { DATASETS, isDatasetName } from "@/datasets/registry";
+import { DATASETS, isDatasetName } from "@/lib/datasets/registry";
 import { BUILT_IN_DATASETS } from "@/lib/competitions/defaults";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
@@ -16,7 +16,7 @@ import { notebookSnippet } from "@/lib/tokens/notebook-snippet";
 import { isStudentPreview, jsonRecord, loadCompetition } from "@/web/view/competition";
 import { env } from "@/lib/env";
 import { formatBytes, formatCount, formatDuration, formatScore, formatSplit, plural } from "@/web/view/format";
-import { selectFinalAction } from "../actions";
+import { selectFinalAction } from "@/app/c/[slug]/actions";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import { UploadForm } from "@/components/submission/upload-form";
 import { Card } from "@/components/ui/form";
-import { DATASETS, isDatasetName } from "@/datasets/registry";
+import { DATASETS, isDatasetName } from "@/lib/datasets/registry";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
 import { submissionAdmission } from "@/lib/submissions/admission";

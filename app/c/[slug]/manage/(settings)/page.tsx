@@ -7,7 +7,7 @@ import { loadTestSetPreview } from "@/lib/competitions/test-sets";
 import { db } from "@/lib/db";
 import { loadCompetitionAsInstructor } from "@/web/view/competition";
 import { datasetChoices, formValuesFromCompetition } from "@/web/view/competition-form";
-import { closeNowAction, updateCompetitionAction } from "../actions";
+import { closeNowAction, updateCompetitionAction } from "@/app/c/[slug]/manage/actions";
 
 export const metadata: Metadata = { title: "Settings" };
 

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { loadCompetitionAsStaff } from "@/web/view/competition";
 import { formatScore, kindShortLabel } from "@/web/view/format";
-import { disqualifyAction, reinstateAction, rescoreAction } from "../actions";
+import { disqualifyAction, reinstateAction, rescoreAction } from "@/app/c/[slug]/manage/actions";
 
 export const metadata: Metadata = { title: "All submissions" };
 

@@ -8,7 +8,7 @@ import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
 import { AddStaffForm, ArchiveCourseButton, JoinCodeControls } from "@/components/instructor/course-settings";
 import { requireCourseInstructor } from "@/web/session";
-import { addStaffAction, updateCourseAction } from "../actions";
+import { addStaffAction, updateCourseAction } from "@/app/instructor/courses/[courseId]/actions";
 
 export const metadata: Metadata = { title: "Course" };
 

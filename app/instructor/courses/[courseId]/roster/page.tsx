@@ -7,7 +7,7 @@ import { LocalTime } from "@/components/local-time";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { requireCourseInstructor } from "@/web/session";
-import { createClaimLinksAction, importRosterAction, removeStudentAction } from "../actions";
+import { createClaimLinksAction, importRosterAction, removeStudentAction } from "@/app/instructor/courses/[courseId]/actions";
 
 export const metadata: Metadata = { title: "Roster" };
 

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { cachedDatasetAvailability } from "@/lib/demo/available-datasets";
 import { requireCourseInstructor } from "@/web/session";
 import { datasetChoices, defaultFormValues } from "@/web/view/competition-form";
-import { createCompetitionAction } from "../../actions";
+import { createCompetitionAction } from "@/app/instructor/courses/[courseId]/actions";
 
 export const metadata: Metadata = { title: "New competition" };
 

@@ -15,7 +15,7 @@ import { PNG } from "pngjs";
 import { CIFAR_RECORD_BYTES, CIFAR_SIDE, parseCifar10Batches } from "./loaders/cifar";
 import { formatBytes } from "./loaders/errors";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, gunzipIfNeeded, parseIdxImages, parseIdxLabels } from "./loaders/idx";
-import { listZipEntries, readZip, type ZipEntryInfo } from "../lib/models/zip";
+import { listZipEntries, readZip, type ZipEntryInfo } from "@/lib/models/zip";
 import { DATASETS } from "./registry";
 import type { LoadedDataset } from "./loaded";
 

@@ -19,7 +19,7 @@ import { execFile } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { projectRoot } from "@/lib/sandbox/paths";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -29,7 +29,7 @@ import { checkCopy, checkCopyAt, md5Hex, sha256Hex, type CheckedCopy } from "./c
 import { cifarRecordCount, encodeCifar10Batch } from "./loaders/cifar";
 import { parseIdxImages, parseIdxLabels } from "./loaders/idx";
 import { filesFor, type DatasetFile, type DatasetName, type DatasetSpec, type Split } from "./registry";
-import { env } from "../lib/env";
+import { env } from "@/lib/env";
 
 export type SourceKind = "data-dir" | "shared" | "debian" | "npm" | "url";
 
@@ -74,14 +74,8 @@ export interface SourceProblem {
 // ---------------------------------------------------------------------------------------------
 // Locations
 
-/** The repository root (this file lives in <root>/datasets). */
-export function repoRoot(): string {
-  try {
-    return path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  } catch {
-    return process.cwd();
-  }
-}
+/** The repository root (one finder for the whole project: lib/sandbox/paths.ts). */
+export const repoRoot = projectRoot;
 
 export function defaultDataDir(): string {
   const configured = env().HOLDOUT_DATA_DIR;

@@ -13,7 +13,7 @@
  */
 import { getDatasetSpec, type DatasetName } from "./registry";
 
-import { mulberry32 } from "../lib/random";
+import { mulberry32 } from "@/lib/random";
 
 export const SPLIT_ALGORITHM = "stratified-largest-remainder/fisher-yates/mulberry32@1";
 
