@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", ".holdout/", "data/", "lib/generated/", "next-env.d.ts", "test-results/", "dist/"] },
+  { ignores: ["node_modules/", ".next/", ".next-*/", ".holdout/", "data/", "lib/generated/", "next-env.d.ts", "test-results/", "dist/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

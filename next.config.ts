@@ -2,6 +2,8 @@ import type { NextConfig } from "next";
 import { API_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./web/security-headers";
 
 const nextConfig: NextConfig = {
+  // See NEXT_DIST_DIR in cli/web-build.ts.
+  distDir: process.env.HOLDOUT_NEXT_DIST_DIR || ".next",
   // Model ingestion (TF.js wasm, h5wasm), argon2 and the pg driver load native or wasm files
   // from their own package folders: keep them out of the server bundle.
   serverExternalPackages: [

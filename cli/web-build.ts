@@ -6,6 +6,12 @@ import { createInterface } from "node:readline";
 // One level below the root both as source (cli/) and compiled (dist/cli.mjs).
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+/**
+ * Where `next build` writes (next.config.ts reads the same variable). A development knob: people
+ * working in one checkout in parallel give each test run its own build folder, so one run's
+ * rebuild never pulls the files from under another's server.
+ */
+export const NEXT_DIST_DIR = process.env.HOLDOUT_NEXT_DIST_DIR || ".next";
 
 export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string, write: (line: string) => void = console.log) {
   if (!stream) return;
@@ -13,7 +19,7 @@ export function prefixLines(stream: NodeJS.ReadableStream | null, prefix: string
 }
 
 function newestSourceChange(): number {
-  const roots = ["app", "components", "web", "lib", "datasets", "next.config.ts", "proxy.ts", "postcss.config.mjs", "package-lock.json"];
+  const roots = ["app", "components", "web", "lib", "next.config.ts", "proxy.ts", "postcss.config.mjs", "package-lock.json"];
   let newest = 0;
   const visit = (entry: string) => {
     const stats = statSync(entry);
@@ -28,7 +34,7 @@ function newestSourceChange(): number {
 
 /** Builds the web app when there is no build yet or the sources changed since the last one. */
 export async function ensureWebBuild(log: (line: string) => void) {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const buildId = path.join(ROOT, NEXT_DIST_DIR, "BUILD_ID");
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestSourceChange()) return;
   log("building the web app (first start, or sources changed)…");
   await new Promise<void>((resolve, reject) => {

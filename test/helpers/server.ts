@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ensureWebBuild, NEXT_BIN, ROOT } from "@/cli/web-build";
+import { ensureWebBuild, NEXT_BIN, NEXT_DIST_DIR, ROOT } from "@/cli/web-build";
 import { findFreePort } from "@/lib/database/embedded";
 
-const LOCK = path.join(ROOT, ".next-build.lock");
+const LOCK = path.join(ROOT, `${NEXT_DIST_DIR}-build.lock`);
 
 /** One `next build` at a time across test files (each runs in its own process). */
 export async function buildOnce() {
