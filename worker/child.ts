@@ -13,7 +13,9 @@ import { isPlatformError, runEvaluationTask } from "@/lib/evaluation";
 import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates } from "@/lib/models";
 import { scrubPaths } from "@/lib/scrub-paths";
 import { checkSubmissionFiles } from "@/lib/submissions/check-files";
-import { parseChildMessage, parseParentMessage, ProtocolError, type CheckTask, type CheckVerdict, type ChildMessage } from "@/lib/sandbox/protocol";
+import { parseChildMessage, parseParentMessage, ProtocolError, type CheckTask, type CheckVerdict, type ChildMessage, type TestSetResult, type TestSetTask } from "@/lib/sandbox/protocol";
+import { parseCustomTestSet } from "@/lib/datasets";
+import { encodeTestSet } from "@/lib/competitions/test-set-format";
 
 /** Every message is parsed before it leaves (lib/sandbox/protocol.ts); one that does not fit is a platform failure. */
 function send(message: ChildMessage) {
@@ -39,6 +41,22 @@ async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: E
   if (!result.ok) return { verdict: { ok: false, errors: result.errors.map(scrubPaths), warnings: result.warnings.map(scrubPaths) }, rates };
   const roles = task.files.map((file) => result.files.find((checked) => checked.name === file.name && checked.data === file.data)?.role ?? "model");
   return { verdict: { ok: true, roles, format: result.format, warnings: result.warnings.map(scrubPaths), trainingSettings: result.trainingSettings }, rates };
+}
+
+/**
+ * An instructor's test set: parsed here, sent back in the stored format (the parent never parses
+ * the upload). Any parser error is the file's fault and says what to fix, as the parser words it.
+ */
+function parseTestSet(task: TestSetTask): ChildMessage {
+  let parsed;
+  try {
+    parsed = parseCustomTestSet(task.files, task.limits);
+  } catch (error) {
+    return { type: "failure", source: "SUBMISSION", message: scrubPaths((error as Error).message) };
+  }
+  const encoded = encodeTestSet({ count: parsed.count, shape: parsed.shape, classNames: parsed.classNames, labels: parsed.labels, images: parsed.images });
+  const result: TestSetResult = { encoded, format: parsed.report.format, perClassCounts: parsed.report.perClassCounts, warnings: parsed.report.warnings.map(scrubPaths) };
+  return { type: "test-set-result", result };
 }
 
 /** Test builds only: what reading each path does from inside the sandbox (ERR_ACCESS_DENIED expected). */
@@ -77,7 +95,8 @@ async function handle(raw: unknown): Promise<boolean> {
     else if (message.type === "check") {
       send({ type: "check-result", ...(await check(message.task)) });
       more = reusable;
-    } else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });
+    } else if (message.type === "parse-test-set") send(parseTestSet(message.task));
+    else if (message.type === "probe" && process.env.NODE_ENV === "test") send({ type: "probe-result", results: probe(message.paths), envKeys: Object.keys(process.env) });
   } catch (error) {
     send(failureFor(error));
   }

@@ -1,11 +1,12 @@
 import { PNG } from "pngjs";
-import { getDatasetSpec, isDatasetName, parseCustomTestSet, splitPublicPrivate, type CustomFile } from "@/lib/datasets";
+import { getDatasetSpec, isDatasetName, splitPublicPrivate, type CustomFile } from "@/lib/datasets";
 import { AppError } from "@/lib/errors";
 import type { Prisma, PrismaClient, TestSet } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { getBlob, putBlob } from "@/lib/storage/blobs";
+import { parseTestSetInSandbox, TestSetRejectedError } from "@/lib/sandbox/parse-test-set";
 import { requireCourseInstructor } from "./permissions";
-import { decodeTestSet, encodeTestSet, type StoredTestSet } from "./test-set-format";
+import { decodeTestSet, type StoredTestSet } from "./test-set-format";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
@@ -43,35 +44,37 @@ export async function createTestSet(
   await requireCourseInstructor(prisma, actorId, courseId, "upload a test set");
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 100) throw new AppError("BAD_REQUEST", "Give the test set a name of 1 to 100 characters.", { field: "name" });
+  // Parsed in a sandboxed child (never here); what comes back is decoded by our own bounded reader.
   let parsed;
   try {
-    parsed = parseCustomTestSet(files, PARSE_LIMITS);
+    parsed = await parseTestSetInSandbox({ files, limits: PARSE_LIMITS });
   } catch (error) {
-    throw new AppError("UNPROCESSABLE", (error as Error).message, { errors: [(error as Error).message] });
+    if (error instanceof TestSetRejectedError) throw new AppError("UNPROCESSABLE", error.message, { errors: [error.message] });
+    throw new AppError("UNAVAILABLE", `Holdout could not read the test set right now (${(error as Error).message}). Nothing was stored; try again in a minute.`);
   }
+  const encoded = parsed.encoded;
+  const stored = decodeTestSet(encoded);
   // Checked before anything is stored: a set that cannot be attached is not kept.
-  const mismatch = options.fitDatasetId ? testSetMismatch({ shape: parsed.shape, classNames: parsed.classNames }, options.fitDatasetId) : null;
+  const mismatch = options.fitDatasetId ? testSetMismatch({ shape: stored.shape, classNames: stored.classNames }, options.fitDatasetId) : null;
   if (mismatch) throw new AppError("UNPROCESSABLE", mismatch, { errors: [mismatch] });
-  const stored: StoredTestSet = { count: parsed.count, shape: parsed.shape, classNames: parsed.classNames, labels: parsed.labels, images: parsed.images };
-  const encoded = encodeTestSet(stored);
   const testSet = await prisma.$transaction(async (tx) => {
     const blob = await putBlob(tx, encoded);
     const created = await tx.testSet.create({
       data: {
         courseId,
         name: trimmed,
-        format: parsed.report.format,
+        format: parsed.format,
         blobSha256: blob.sha256,
-        count: parsed.count,
-        shape: parsed.shape,
-        classNames: parsed.classNames,
-        perClassCounts: parsed.report.perClassCounts,
+        count: stored.count,
+        shape: stored.shape,
+        classNames: stored.classNames,
+        perClassCounts: parsed.perClassCounts,
       },
     });
-    await recordAudit(tx, { actorId, courseId, action: "test-set.create", targetType: "TestSet", targetId: created.id, details: { name: trimmed, count: parsed.count, shape: parsed.shape, classes: parsed.classNames.length } });
+    await recordAudit(tx, { actorId, courseId, action: "test-set.create", targetType: "TestSet", targetId: created.id, details: { name: trimmed, count: stored.count, shape: stored.shape, classes: stored.classNames.length } });
     return created;
   });
-  return { testSet, warnings: parsed.report.warnings, stored };
+  return { testSet, warnings: parsed.warnings, stored };
 }
 
 /** A default name from the uploaded files: "t10k-images-idx3-ubyte.gz" -> "t10k-images-idx3-ubyte". */

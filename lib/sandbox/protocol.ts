@@ -72,6 +72,25 @@ export const checkTaskSchema = z.object({
 });
 export type CheckTask = z.output<typeof checkTaskSchema>;
 
+/**
+ * An instructor's hidden test set to parse (IDX pair, CIFAR binary, zip of PNG folders): parsed in
+ * a child like any upload, because a crafted zip or PNG is as hostile as a crafted model.
+ */
+export const testSetTaskSchema = z.object({
+  files: z.array(z.object({ name: z.string(), data: z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: "expected the file's bytes" }) })),
+  limits: z.object({ maxUncompressedBytes: positive, maxPixelBytes: positive, maxEntries: positive, maxImageSide: positive }),
+});
+export type TestSetTask = z.output<typeof testSetTaskSchema>;
+
+/** The parsed set in the stored format (lib/competitions/test-set-format.ts) and what the parser noticed. */
+export const testSetResultSchema = z.object({
+  encoded: z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: "expected the encoded test set" }),
+  format: z.string(),
+  perClassCounts: z.array(z.number().int().nonnegative()),
+  warnings: z.array(z.string()),
+});
+export type TestSetResult = z.output<typeof testSetResultSchema>;
+
 /** The check's verdict; roles[i] is the role of files[i] (bytes are not sent back). */
 export const checkVerdictSchema = z.discriminatedUnion("ok", [
   z.object({ ok: z.literal(true), roles: z.array(z.enum(["model", "history"])), format: z.string(), warnings: z.array(z.string()), trainingSettings: trainingSettingsSchema.nullable() }),
@@ -86,6 +105,7 @@ export const childMessageSchema = z.discriminatedUnion("type", [
   ...evaluationProgressSchema.options,
   z.object({ type: z.literal("result"), result: evaluationResultSchema }),
   z.object({ type: z.literal("check-result"), verdict: checkVerdictSchema, rates: engineRatesSchema }),
+  z.object({ type: z.literal("test-set-result"), result: testSetResultSchema }),
   /** Test builds only (NODE_ENV=test): what reading each path did. */
   z.object({ type: z.literal("probe-result"), results: z.array(z.object({ path: z.string(), outcome: z.string() })), envKeys: z.array(z.string()) }),
   /** source SUBMISSION: the student's model is at fault (counts toward the limit); PLATFORM: ours. */
@@ -96,6 +116,7 @@ export type ChildMessage = z.output<typeof childMessageSchema>;
 export const parentMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("task"), task: evaluationTaskSchema }),
   z.object({ type: z.literal("check"), task: checkTaskSchema }),
+  z.object({ type: z.literal("parse-test-set"), task: testSetTaskSchema }),
   /** Honoured only when the child runs with NODE_ENV=test: try to read these paths. */
   z.object({ type: z.literal("probe"), paths: z.array(z.string()) }),
 ]);

@@ -118,6 +118,18 @@ describe("import graph", () => {
     expect(parentRelative).toEqual([]);
   });
 
+  // Uploads (students' models, instructors' test sets) are parsed only inside the sandboxed child.
+  it.each([
+    ["checkSubmissionFiles(", ["lib/submissions/check-files.ts"]],
+    ["parseCustomTestSet(", ["lib/datasets/custom.ts"]],
+  ])("%s is called only by the sandboxed child (worker/child.ts)", (call, definedIn) => {
+    const callers = [...graph.keys()]
+      .map((file) => path.relative(ROOT, file))
+      .filter((file) => file !== "worker/child.ts" && !definedIn.includes(file))
+      .filter((file) => readFileSync(path.join(ROOT, file), "utf8").includes(call));
+    expect(callers).toEqual([]);
+  });
+
   it("lib/ has no Next.js or React import (the worker and the CLI load it without Next)", () => {
     const wrong = [...graph.keys()]
       .filter((file) => topFolder(file) === "lib")
