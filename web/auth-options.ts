@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { authenticate } from "@/lib/accounts/accounts";
+import { githubVerifiedEmail, profileEmailVerified, resolveOAuthSignIn } from "@/lib/accounts/oauth";
 import { safeRedirectUrl } from "@/lib/accounts/redirect";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -12,7 +13,25 @@ import { clientAddressOf } from "./client-address";
 function oauthProviders() {
   const { GITHUB_ID, GITHUB_SECRET, GOOGLE_ID, GOOGLE_SECRET } = env();
   return [
-    ...(GITHUB_ID && GITHUB_SECRET ? [GitHubProvider({ clientId: GITHUB_ID, clientSecret: GITHUB_SECRET })] : []),
+    ...(GITHUB_ID && GITHUB_SECRET
+      ? [
+          GitHubProvider({
+            clientId: GITHUB_ID,
+            clientSecret: GITHUB_SECRET,
+            // next-auth's default takes the primary address without asking whether GitHub verified
+            // it; Holdout links accounts by email, so it asks (lib/accounts/oauth.ts).
+            userinfo: {
+              url: "https://api.github.com/user",
+              async request({ client, tokens }) {
+                const profile = await client.userinfo(tokens.access_token!);
+                const response = await fetch("https://api.github.com/user/emails", { headers: { Authorization: `token ${tokens.access_token}` } });
+                const email = response.ok ? githubVerifiedEmail(await response.json()) : null;
+                return { ...profile, email: email ?? undefined, email_verified: email !== null };
+              },
+            },
+          }),
+        ]
+      : []),
     ...(GOOGLE_ID && GOOGLE_SECRET ? [GoogleProvider({ clientId: GOOGLE_ID, clientSecret: GOOGLE_SECRET })] : []),
   ];
 }
@@ -55,18 +74,11 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     // GitHub or Google sign-in links to an account that already exists (made with a join code),
     // so that nobody gets into a course without one.
-    async signIn({ user, account }) {
+    async signIn({ user, account, profile }) {
       if (!account || account.provider === "credentials") return true;
-      const email = user.email?.toLowerCase();
-      if (!email) return "/signin?error=OAuthNoEmail";
-      const existing = await db().user.findUnique({ where: { email } });
-      if (!existing) return "/signin?error=OAuthNoAccount";
-      await db().oAuthAccount.upsert({
-        where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
-        create: { provider: account.provider, providerAccountId: account.providerAccountId, userId: existing.id },
-        update: {},
-      });
-      user.id = existing.id;
+      const outcome = await resolveOAuthSignIn(db(), { provider: account.provider, providerAccountId: account.providerAccountId, email: user.email, emailVerified: profileEmailVerified(profile) });
+      if ("error" in outcome) return `/signin?error=${outcome.error}`;
+      user.id = outcome.userId;
       return true;
     },
     // Only same-origin paths, whatever callbackUrl a request carries.

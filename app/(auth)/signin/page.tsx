@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const ERRORS: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account. Check both and try again.",
   OAuthNoAccount: "No Holdout account uses that email yet. Sign up with your course's join code first, then use this provider.",
+  OAuthUnverifiedEmail: "The provider has not verified that email address, so Holdout cannot tell the account is yours. Verify it with the provider, or sign in with your email and password.",
   OAuthNoEmail: "The provider did not share an email address, so Holdout cannot find your account. Sign in with your email and password.",
 };
 
