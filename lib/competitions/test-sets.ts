@@ -128,14 +128,19 @@ const MAX_SAMPLE_CLASSES = 32;
 
 function pngDataUrl(stored: StoredTestSet, index: number): string {
   const [height, width, channels] = stored.shape;
-  const png = new PNG({ width, height });
   const start = index * height * width * channels;
+  return imagePngDataUrl(stored.images.subarray(start, start + height * width * channels), width, height, channels);
+}
+
+/** One image (HWC bytes, 1 or 3 channels) as a PNG data: URL. */
+export function imagePngDataUrl(pixels: Uint8Array, width: number, height: number, channels = 1): string {
+  const png = new PNG({ width, height });
   for (let p = 0; p < height * width; p++) {
-    const at = start + p * channels;
-    const r = stored.images[at];
+    const at = p * channels;
+    const r = pixels[at];
     png.data[p * 4] = r;
-    png.data[p * 4 + 1] = channels === 3 ? stored.images[at + 1] : r;
-    png.data[p * 4 + 2] = channels === 3 ? stored.images[at + 2] : r;
+    png.data[p * 4 + 1] = channels === 3 ? pixels[at + 1] : r;
+    png.data[p * 4 + 2] = channels === 3 ? pixels[at + 2] : r;
     png.data[p * 4 + 3] = 255;
   }
   return `data:image/png;base64,${PNG.sync.write(png).toString("base64")}`;
@@ -266,5 +271,41 @@ export async function attachTestSet(prisma: PrismaClient, actorId: string, compe
     }
     await tx.competition.update({ where: { id: competitionId }, data: { testSetId } });
     await recordAudit(tx, { actorId, courseId: competition.courseId, action: "competition.test-set.attach", targetType: "Competition", targetId: competitionId, details: { from: competition.testSetId, to: testSetId } });
+  });
+}
+
+/**
+ * Deletes one of the course's hidden test sets, only while no competition uses it (a competition's
+ * scores rest on its set). Instructors of the course only; audited as "test-set.delete". Its
+ * stored bytes go when the worker next cleans up files nothing refers to.
+ */
+export async function deleteTestSet(prisma: PrismaClient, actorId: string, testSetId: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const testSet = await tx.testSet.findUnique({ where: { id: testSetId }, include: { competitions: { select: { slug: true, title: true } } } });
+    if (!testSet) throw new AppError("NOT_FOUND", "That test set does not exist any more.");
+    await requireCourseInstructor(tx, actorId, testSet.courseId, "delete hidden test sets");
+    // Serialize with attaching: lock the set's row, then look again.
+    await tx.$queryRaw`SELECT "id" FROM "TestSet" WHERE "id" = ${testSetId} FOR UPDATE`;
+    const attached = await tx.competition.findMany({ where: { testSetId }, select: { slug: true, title: true } });
+    if (attached.length > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `The test set "${testSet.name}" is attached to ${attached.length === 1 ? "the competition" : "the competitions"} ${attached.map((c) => `"${c.title}" (${c.slug})`).join(", ")}, so it cannot be deleted: their scores rest on it. ` +
+          "Attach another set to them first (possible only before their first submission), or keep it.",
+        { competitions: attached.map((c) => c.slug) },
+      );
+    }
+    await tx.testSet.delete({ where: { id: testSetId } });
+    await recordAudit(tx, { actorId, courseId: testSet.courseId, action: "test-set.delete", targetType: "TestSet", targetId: testSetId, details: { name: testSet.name, count: testSet.count } });
+  });
+}
+
+/** The course's hidden test sets with the competitions using each, newest first (instructors' course page). */
+export async function courseTestSets(prisma: PrismaClient, actorId: string, courseId: string) {
+  await requireCourseInstructor(prisma, actorId, courseId, "see the course's hidden test sets");
+  return prisma.testSet.findMany({
+    where: { courseId },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, format: true, count: true, shape: true, createdAt: true, competitions: { select: { slug: true, title: true } }, digitCollections: { select: { id: true, name: true } } },
   });
 }

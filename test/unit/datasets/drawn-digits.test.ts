@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseCustomTestSet } from "@/lib/datasets/custom";
 import { centreOfMass, DrawingError, drawnDigitsAsIdx, inkBoundingBox, preprocessDrawing, resampleArea } from "@/lib/datasets/drawn-digits";
+import { strokeImage } from "@/test/helpers/drawing";
 
 const W = 280;
 const H = 280;
-
-/** A canvas-like drawing: black paper, a thick white anti-aliased stroke along a polyline. */
-function strokeImage(points: Array<[number, number]>, radius: number, width = W, height = H, paper = 0): Uint8Array {
-  const out = new Uint8Array(width * height).fill(paper);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let best = Infinity;
-      for (let i = 0; i + 1 < points.length; i++) best = Math.min(best, distanceToSegment(x + 0.5, y + 0.5, points[i], points[i + 1]));
-      // Anti-aliased edge: full ink inside, a one-pixel ramp at the edge.
-      const ink = Math.max(0, Math.min(1, radius + 0.5 - best));
-      out[y * width + x] = paper === 0 ? Math.round(255 * ink) : Math.round(255 * (1 - ink));
-    }
-  }
-  return out;
-}
-
-function distanceToSegment(px: number, py: number, [ax, ay]: [number, number], [bx, by]: [number, number]): number {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy || 1)));
-  return Math.hypot(px - ax - t * dx, py - ay - t * dy);
-}
 
 /** A tall "1"-like stroke with a flag (asymmetric mass), a box 20+ pixels away from every edge. */
 const ONE: Array<[number, number]> = [
