@@ -177,6 +177,64 @@ export async function addStaff(prisma: PrismaClient, actorId: string, courseId: 
   });
 }
 
+/** The course roles a member can be given on the staff card (STUDENT: back to the class). */
+export const MEMBER_ROLES = ["INSTRUCTOR", "TA", "STUDENT"] as const;
+const memberRoleSchema = z.preprocess((value) => (typeof value === "string" ? value.trim().toUpperCase() : value), z.enum(MEMBER_ROLES, { error: "The role is INSTRUCTOR (a co-instructor), TA (a teaching assistant) or STUDENT." }));
+
+/**
+ * In one transaction with the course's row locked (so two instructors demoting each other at once
+ * cannot leave the course without one): refuses a change that would leave no instructor.
+ */
+async function keepOneInstructor(tx: Prisma.TransactionClient, courseId: string, userId: string, nextRole: Role | null): Promise<void> {
+  await tx.$queryRaw`SELECT "id" FROM "Course" WHERE "id" = ${courseId} FOR UPDATE`;
+  const current = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, select: { role: true } });
+  if (current?.role !== "INSTRUCTOR" || nextRole === "INSTRUCTOR") return;
+  const instructors = await tx.enrollment.count({ where: { courseId, role: "INSTRUCTOR" } });
+  if (instructors <= 1) throw new AppError("CONFLICT", "A course needs at least one instructor. Add another instructor first, then change or remove this one.");
+}
+
+/**
+ * Changes a member's course role (co-instructor, TA, or back to student). A co-instructor needs an
+ * instructor account (site role); the last instructor keeps the role. Instructors of the course
+ * only; audited as "course.staff".
+ */
+export async function changeMemberRole(prisma: PrismaClient, actorId: string, courseId: string, userId: string, role: unknown): Promise<StaffMember | { userId: string; email: string; name: string; role: "STUDENT" }> {
+  await requireCourse(prisma, actorId, courseId, "manage", "change course roles");
+  const parsed = memberRoleSchema.safeParse(role);
+  if (!parsed.success) throw new AppError("BAD_REQUEST", parsed.error.issues[0]?.message ?? "Choose a role.", { field: "role" });
+  const next = parsed.data;
+  return prisma.$transaction(async (tx) => {
+    const member = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, include: { user: { select: { email: true, name: true, role: true } } } });
+    if (!member) throw new AppError("NOT_FOUND", "That person is not in this course (any more). Reload the page.");
+    if (next === "INSTRUCTOR" && member.user.role !== "INSTRUCTOR") {
+      throw new AppError("BAD_REQUEST", `${member.user.email} is not an instructor account, so it cannot be a co-instructor. Make them a TA, or ask a site administrator for an instructor account for them.`, { field: "role" });
+    }
+    await keepOneInstructor(tx, courseId, userId, next);
+    if (member.role !== next) {
+      await tx.enrollment.update({ where: { userId_courseId: { userId, courseId } }, data: { role: next } });
+      await recordAudit(tx, { actorId, courseId, action: "course.staff", targetType: "Enrollment", targetId: userId, details: { email: member.user.email, role: next, before: member.role } });
+    }
+    return { userId, email: member.user.email, name: member.user.name, role: next };
+  });
+}
+
+/**
+ * Removes a co-instructor or TA from the course (their enrolment goes; their account stays).
+ * Students leave through the class list (lib/roster). The last instructor cannot be removed.
+ * Instructors of the course only; audited as "course.staff.remove".
+ */
+export async function removeStaff(prisma: PrismaClient, actorId: string, courseId: string, userId: string): Promise<void> {
+  await requireCourse(prisma, actorId, courseId, "manage", "remove co-instructors or teaching assistants");
+  await prisma.$transaction(async (tx) => {
+    const member = await tx.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } }, include: { user: { select: { email: true } } } });
+    if (!member) throw new AppError("NOT_FOUND", "That person is not in this course (any more). Reload the page.");
+    if (!(STAFF_ROLES as readonly Role[]).includes(member.role)) throw new AppError("BAD_REQUEST", `${member.user.email} is a student of the course, not staff. Remove students on the Roster page.`);
+    await keepOneInstructor(tx, courseId, userId, null);
+    await tx.enrollment.delete({ where: { userId_courseId: { userId, courseId } } });
+    await recordAudit(tx, { actorId, courseId, action: "course.staff.remove", targetType: "Enrollment", targetId: userId, details: { email: member.user.email, role: member.role } });
+  });
+}
+
 /** The course's instructors and TAs, for its staff. */
 export async function courseStaff(prisma: PrismaClient, actorId: string, courseId: string): Promise<StaffMember[]> {
   await requireCourse(prisma, actorId, courseId, "see", "see the course's staff");
