@@ -31,6 +31,8 @@ const FIELD_LABELS: Record<keyof CompetitionSettings, string> = {
   resourceLimits: "resource limits",
   gradingScheme: "grading scheme",
   latePolicy: "late policy",
+  teamSizeLimit: "team size limit",
+  teamMergeDeadline: "team deadline",
 };
 
 /** Every setting of a competition, in one list: the form, the diff and the database row share it. */

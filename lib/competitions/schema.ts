@@ -135,10 +135,22 @@ export const competitionInputSchema = z
     resourceLimits: resourceLimitsSchema.default({ ...DEFAULT_RESOURCE_LIMITS }),
     gradingScheme: gradingSchemeSchema.optional(),
     latePolicy: latePolicySchema.default({ ...DEFAULT_LATE_POLICY }),
+    /** Largest team; 1 = individual work (students cannot form teams). */
+    teamSizeLimit: intField("The team size limit", 1, 20).default(1),
+    /** After this, teams can no longer be formed, joined or left; null = until the close. */
+    teamMergeDeadline: z
+      .preprocess(
+        (value) => (value === null || value === undefined || value === "" ? null : typeof value === "string" || typeof value === "number" ? new Date(value) : value),
+        z.date({ error: "Enter the team deadline as a date and time (e.g. 2026-03-01T09:00:00Z), or leave it empty for the close." }).nullable(),
+      )
+      .default(null),
   })
   .superRefine((value, ctx) => {
     if (value.opensAt.getTime() >= value.closesAt.getTime()) {
       ctx.addIssue({ code: "custom", path: ["closesAt"], message: "The closing time must be after the opening time." });
+    }
+    if (value.teamMergeDeadline && value.teamMergeDeadline.getTime() > value.closesAt.getTime()) {
+      ctx.addIssue({ code: "custom", path: ["teamMergeDeadline"], message: "The team deadline must be at or before the close (or empty: teams may change until the close)." });
     }
   })
   .transform((value) => {

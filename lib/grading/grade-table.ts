@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Competition, Prisma, PrismaClient } from "@/lib/db";
 import { computeStandings, type ScoredSubmission, type Standing } from "@/lib/leaderboard/standings";
-import { applyLatePolicy, lateDays, lateFactor, pointsForScore } from "./points";
+import { lateDays, lateFactor, pointsForScore, roundPoints } from "./points";
 import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "./schemes";
 
 export interface GradeRow {
@@ -16,8 +16,10 @@ export interface GradeRow {
   privateRank: number | null;
   /** Course points after the late policy, 2 decimals. */
   points: number;
-  /** Days late of the graded submission (0 when on time). */
+  /** Days late of the graded submission after the close (0 when on time). */
   lateDays: number;
+  /** Fraction of the points the late policy took off the graded submission (0 when on time or within an extension). */
+  latePenalty: number;
   /** Why the grade is what it is, when that is not obvious; null otherwise. */
   note: string | null;
   /** The submission the points come from. */
@@ -48,12 +50,27 @@ interface Candidate {
   submission: ScoredSubmission;
   points: number;
   lateDays: number;
+  /** Fraction of the points taken off. */
+  penalty: number;
 }
 
 function daysLate(submission: ScoredSubmission, closesAt: Date): number {
+  if (!submission.isLate) return 0;
   const days = lateDays(submission.createdAt, closesAt);
-  return submission.isLate && days === 0 ? 1 : days;
+  return days === 0 ? 1 : days;
 }
+
+/**
+ * The fraction of a submission's points taken off: the penalty fixed at upload (an upload within
+ * an extension has none); for a late row without one (written before penalties were stored), the
+ * policy's penalty for its days after the close.
+ */
+function penaltyOf(submission: ScoredSubmission, latePolicy: LatePolicy, closesAt: Date): number {
+  if (submission.latePenalty !== null) return submission.latePenalty;
+  return submission.isLate ? 1 - lateFactor(latePolicy, daysLate(submission, closesAt)) : 0;
+}
+
+const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10} %`;
 
 /**
  * One row per student enrolled in the competition's course (instructors are not graded), by name.
@@ -87,18 +104,21 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
     for (const standing of standingsOf.get(user.id) ?? []) {
       for (const submission of standing.counted) {
         const days = daysLate(submission, competition.closesAt);
-        const points = applyLatePolicy(latePolicy, pointsForScore(scheme, submission.privateScore), days);
-        const candidate = { standing, submission, points, lateDays: days };
+        const penalty = penaltyOf(submission, latePolicy, competition.closesAt);
+        const points = roundPoints(pointsForScore(scheme, submission.privateScore) * (1 - penalty));
+        const candidate = { standing, submission, points, lateDays: days, penalty };
         if (!best || isBetter(candidate, best)) best = candidate;
       }
     }
     if (!best) {
-      return { ...base, bestPrivateScore: null, finalPrivateScore: null, privateRank: null, points: 0, lateDays: 0, note: "No scored submission: 0 points.", gradedSubmissionId: null, teamName: null };
+      return { ...base, bestPrivateScore: null, finalPrivateScore: null, privateRank: null, points: 0, lateDays: 0, latePenalty: 0, note: "No scored submission: 0 points.", gradedSubmissionId: null, teamName: null };
     }
     const { standing, submission } = best;
     const notes: string[] = [];
     if (!standing.usedFinalSelections) notes.push(`No final selection: graded on the best ${competition.maxFinalSelections} public submission${competition.maxFinalSelections === 1 ? "" : "s"}.`);
-    if (best.lateDays > 0) {
+    if (submission.latePenalty !== null) {
+      notes.push(`Uploaded late: ${percent(submission.latePenalty)} off (the late policy's penalty, fixed at upload).`);
+    } else if (best.lateDays > 0) {
       if (latePolicy.kind === "none") notes.push(`Submitted ${best.lateDays} day${best.lateDays === 1 ? "" : "s"} late; this competition accepts no late work, so 0 points.`);
       else if (best.lateDays > latePolicy.maxDays) notes.push(`Submitted ${best.lateDays} days late, more than the ${latePolicy.maxDays} accepted: 0 points.`);
       else notes.push(`Submitted ${best.lateDays} day${best.lateDays === 1 ? "" : "s"} late: ${Math.round(lateFactor(latePolicy, best.lateDays) * 1000) / 10} % of the points kept.`);
@@ -114,6 +134,7 @@ export async function gradeTable(prisma: PrismaClient, competitionId: string): P
       privateRank: standing.privateRank,
       points: best.points,
       lateDays: best.lateDays,
+      latePenalty: best.penalty,
       note: notes.length > 0 ? notes.join(" ") : null,
       gradedSubmissionId: submission.id,
       teamName: standing.entrant.type === "team" ? standing.entrant.name : null,

@@ -91,3 +91,13 @@ export const latePolicySchema = z.preprocess(
   }),
 );
 export type LatePolicy = z.infer<typeof latePolicySchema>;
+
+/**
+ * A competition's stored late policy: {} (the column default) and anything unreadable mean
+ * "none" (late work refused), so a broken setting never admits late uploads. Grading checks the
+ * policy strictly (gradingRules) and says so when it is broken.
+ */
+export function latePolicyOf(competition: { latePolicy: unknown }): LatePolicy {
+  const parsed = latePolicySchema.safeParse(competition.latePolicy);
+  return parsed.success ? parsed.data : { kind: "none" };
+}

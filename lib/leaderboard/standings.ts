@@ -10,14 +10,22 @@ export interface ScoredSubmission {
   createdAt: Date;
   selectedForFinal: boolean;
   isLate: boolean;
+  /** Fraction of the grade taken off, fixed at upload (null: on time). */
+  latePenalty: number | null;
   publicScore: number;
   privateScore: number;
+  /**
+   * The public score the public board shows: under the probing guard (lib/leaderboard/ladder.ts)
+   * the Ladder's value for it, else its public score.
+   */
+  shownPublicScore: number;
 }
 
 export interface LeaderboardEntrant {
-  /** The user id for a solo entrant, the team id for a team. */
+  /** The user id for a solo entrant, the team id for a team, "baseline:<label>" for a reference baseline. */
   id: string;
-  type: "user" | "team";
+  /** "baseline": a labelled reference baseline (lib/baselines), one row per label, never ranked. */
+  type: "user" | "team" | "baseline";
   /** The student's name or the team's name. No emails: every student of the course sees the boards. */
   name: string;
   /** Team members (enrolled ones), or the user themself. */
@@ -34,10 +42,14 @@ export interface Standing {
   /** Users who made at least one of these submissions. */
   submitterIds: string[];
   lastSubmissionAt: Date;
-  /** Best public score; ties go to the earlier submission. */
+  /** Best shown public score (shownPublicScore); ties go to the earlier submission. */
   publicBest: ScoredSubmission;
   publicRank: number | null;
-  /** The submissions that count for the private board: valid selected finals, or the best N public ones. */
+  /**
+   * The submissions that count for the private board: valid selected finals (else the best N
+   * public ones) among those made before the close, plus every upload after the close (late, or
+   * within an extension), which count on their own since the selection locks at the close.
+   */
   counted: ScoredSubmission[];
   usedFinalSelections: boolean;
   /** Best private score among `counted`; ties go to the earlier submission. */
@@ -60,9 +72,12 @@ interface Row {
   createdAt: Date;
   selectedForFinal: boolean;
   isBaseline: boolean;
+  baselineLabel: string | null;
   isLate: boolean;
+  latePenalty: number | null;
   publicScore: number;
   privateScore: number;
+  ladderPublicScore: number | null;
   userName: string;
   enrollmentRole: string;
   teamName: string | null;
@@ -73,6 +88,7 @@ function better(a: ScoredSubmission, b: ScoredSubmission, score: (s: ScoredSubmi
   return score(b) - score(a) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 const byPublic = (a: ScoredSubmission, b: ScoredSubmission) => better(a, b, (s) => s.publicScore);
+const byShownPublic = (a: ScoredSubmission, b: ScoredSubmission) => better(a, b, (s) => s.shownPublicScore);
 const byPrivate = (a: ScoredSubmission, b: ScoredSubmission) => better(a, b, (s) => s.privateScore);
 
 function rank(standings: Standing[], best: (s: Standing) => ScoredSubmission, compare: (a: ScoredSubmission, b: ScoredSubmission) => number, set: (s: Standing, rank: number | null) => void): Standing[] {
@@ -94,8 +110,8 @@ export async function computeStandings(prisma: PrismaClient, competitionId: stri
 
   const [rows, memberRows] = await Promise.all([
     prisma.$queryRaw<Row[]>`
-      SELECT s."id", s."userId", COALESCE(s."teamId", tm."teamId") AS "teamId", s."createdAt", s."selectedForFinal", s."isBaseline", s."isLate",
-             sc."publicScore", sc."privateScore", u."name" AS "userName", e."role"::text AS "enrollmentRole", t."name" AS "teamName"
+      SELECT s."id", s."userId", COALESCE(s."teamId", tm."teamId") AS "teamId", s."createdAt", s."selectedForFinal", s."isBaseline", s."baselineLabel", s."isLate", s."latePenalty",
+             sc."publicScore", sc."privateScore", sc."ladderPublicScore", u."name" AS "userName", e."role"::text AS "enrollmentRole", t."name" AS "teamName"
       FROM "Submission" s
       JOIN "Score" sc ON sc."submissionId" = s."id"
       JOIN "Enrollment" e ON e."userId" = s."userId" AND e."courseId" = ${competition.courseId}
@@ -125,20 +141,24 @@ export async function computeStandings(prisma: PrismaClient, competitionId: stri
   for (const row of rows) {
     // A NaN or infinite score (a broken evaluation) never ranks.
     if (!Number.isFinite(row.publicScore) || !Number.isFinite(row.privateScore)) continue;
-    const key = row.teamId ?? row.userId;
+    // A labelled reference baseline is an entrant of its own (one row per label), whoever added it.
+    const baselineLabel = row.isBaseline && row.baselineLabel ? row.baselineLabel : null;
+    const key = baselineLabel ? `baseline:${baselineLabel}` : (row.teamId ?? row.userId);
     let group = groups.get(key);
     if (!group) {
       group = {
-        entrant: row.teamId
-          ? { id: row.teamId, type: "team", name: row.teamName ?? "Team", members: members.get(row.teamId) ?? [] }
-          : { id: row.userId, type: "user", name: row.userName, members: [{ id: row.userId, name: row.userName }] },
+        entrant: baselineLabel
+          ? { id: key, type: "baseline", name: baselineLabel, members: [] }
+          : row.teamId
+            ? { id: row.teamId, type: "team", name: row.teamName ?? "Team", members: members.get(row.teamId) ?? [] }
+            : { id: row.userId, type: "user", name: row.userName, members: [{ id: row.userId, name: row.userName }] },
         isBaseline: false,
         submissions: [],
         submitters: new Set(),
       };
       groups.set(key, group);
     }
-    if (!row.teamId && (row.enrollmentRole === "INSTRUCTOR" || row.isBaseline)) group.isBaseline = true;
+    if (baselineLabel || (!row.teamId && (row.enrollmentRole === "INSTRUCTOR" || row.isBaseline))) group.isBaseline = true;
     group.submitters.add(row.userId);
     group.submissions.push({
       id: row.id,
@@ -147,8 +167,10 @@ export async function computeStandings(prisma: PrismaClient, competitionId: stri
       createdAt: row.createdAt,
       selectedForFinal: row.selectedForFinal,
       isLate: row.isLate,
+      latePenalty: row.latePenalty,
       publicScore: row.publicScore,
       privateScore: row.privateScore,
+      shownPublicScore: competition.probingGuard && row.ladderPublicScore !== null && Number.isFinite(row.ladderPublicScore) ? row.ladderPublicScore : row.publicScore,
     });
   }
 
@@ -156,15 +178,17 @@ export async function computeStandings(prisma: PrismaClient, competitionId: stri
   const standings: Standing[] = [];
   for (const group of groups.values()) {
     const byPublicScore = [...group.submissions].sort(byPublic);
-    const finals = group.submissions.filter((s) => s.selectedForFinal);
-    const counted = finals.length > 0 ? finals : byPublicScore.slice(0, limit);
+    const afterClose = group.submissions.filter((s) => s.createdAt >= competition.closesAt);
+    const beforeClose = byPublicScore.filter((s) => s.createdAt < competition.closesAt);
+    const finals = beforeClose.filter((s) => s.selectedForFinal);
+    const counted = [...(finals.length > 0 ? finals : beforeClose.slice(0, limit)), ...afterClose];
     standings.push({
       entrant: group.entrant,
       isBaseline: group.isBaseline,
       submissions: group.submissions,
       submitterIds: [...group.submitters],
       lastSubmissionAt: group.submissions[group.submissions.length - 1].createdAt,
-      publicBest: byPublicScore[0],
+      publicBest: [...group.submissions].sort(byShownPublic)[0],
       publicRank: null,
       counted,
       usedFinalSelections: finals.length > 0,
@@ -173,7 +197,7 @@ export async function computeStandings(prisma: PrismaClient, competitionId: stri
     });
   }
 
-  const publicOrder = rank(standings, (s) => s.publicBest, byPublic, (s, r) => (s.publicRank = r));
+  const publicOrder = rank(standings, (s) => s.publicBest, byShownPublic, (s, r) => (s.publicRank = r));
   const privateOrder = rank(standings, (s) => s.privateBest, byPrivate, (s, r) => (s.privateRank = r));
   return { competition, publicOrder, privateOrder };
 }

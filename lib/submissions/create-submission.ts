@@ -2,8 +2,11 @@ import { AppError } from "@/lib/errors";
 import { Prisma, type PrismaClient, type Submission } from "@/lib/db";
 import { competitionForUser } from "@/lib/competitions/access";
 import { enqueueEvaluation } from "@/lib/queue/queue";
+import { measuredTrainingSpeed } from "@/lib/queue/estimates";
+import { laneForKind, ownerKeyOf } from "@/lib/queue/lanes";
+import { trainingBudgetOf } from "@/lib/competitions/schema";
 import { putBlob } from "@/lib/storage/blobs";
-import { requireAdmitted, requireAllowedKind, submissionAdmission } from "./admission";
+import { requireAdmitted, requireAllowedKind, submissionAdmission, trainingTimeDecision } from "./admission";
 import type { UploadedFile } from "./check-files";
 import { checkUploadInSandbox } from "./sandboxed-check";
 import { parsePreprocessing, parseSubmissionKind, type Preprocessing } from "./schemas";
@@ -55,11 +58,16 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
   // Student bytes are parsed and trial-run only in a sandboxed child, never in this process.
   const check = await checkUploadInSandbox({ files: input.files, kind, preprocessing, competition: { ...competition, testSet }, trainingSettings: input.trainingSettings });
   if (!check.ok) throw new AppError("UNPROCESSABLE", check.errors.join("\n"), { errors: check.errors });
+  // A definition's training time at the workers' measured speed (lib/queue/estimates.ts; the rule is
+  // in ./admission.ts): refused before anything is stored when it cannot finish within the budget.
+  const training = kind === "DEFINITION" ? trainingTimeDecision(check.trainingWork ?? null, await measuredTrainingSpeed(prisma), trainingBudgetOf(competition).maxSeconds) : null;
+  if (training?.refusal) throw new AppError("UNPROCESSABLE", training.refusal, { errors: [training.refusal] });
 
   return prisma.$transaction(async (tx) => {
-    // One submitter at a time per competition: two uploads racing for the last slot of the day
-    // queue here, and the second one sees the first one's row.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`submit:${competition.id}:${input.userId}`}))`;
+    // One upload at a time per entrant (the team, else the student): two uploads racing for the
+    // last slot of the day queue here, and the second one sees the first one's row.
+    const teamId = (await tx.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId: input.userId } }, select: { teamId: true } }))?.teamId;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`submit:${competition.id}:${teamId ?? input.userId}`}))`;
     const locked = requireAdmitted(await submissionAdmission(tx, access, input.userId, { now }));
     const remainingToday = locked.exempt ? null : locked.left - 1;
     const stored = [];
@@ -74,11 +82,16 @@ export async function createSubmission(prisma: PrismaClient, input: CreateSubmis
         trainingSettings: check.trainingSettings ?? Prisma.DbNull,
         note: input.note?.trim() || null,
         isBaseline: isInstructor,
+        // Submitted for the team (its daily limit, finals and grade); the late penalty is fixed now.
+        teamId: locked.teamId,
+        isLate: locked.late.status === "late",
+        latePenalty: locked.late.status === "late" ? locked.late.penalty : null,
         createdAt: now,
         files: { create: stored.map((file) => ({ name: file.name, role: file.role, blobSha256: file.sha256, size: file.size })) },
       },
     });
-    await enqueueEvaluation(tx, { version: 1, submissionId: submission.id, rescore: 0 });
-    return { submission, warnings: check.warnings, remainingToday };
+    // Its lane (trained models score, definitions train) and its owner, who takes turns with classmates (lib/queue/lanes.ts).
+    await enqueueEvaluation(tx, { version: 1, submissionId: submission.id, rescore: 0 }, { lane: laneForKind(kind), ownerKey: ownerKeyOf(submission), estimatedSeconds: training?.estimatedSeconds ?? null });
+    return { submission, warnings: training?.warning ? [...check.warnings, training.warning] : check.warnings, remainingToday };
   });
 }

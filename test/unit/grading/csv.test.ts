@@ -15,6 +15,7 @@ function grade(partial: Partial<GradeRow>): GradeRow {
     privateRank: null,
     points: 0,
     lateDays: 0,
+    latePenalty: 0,
     note: null,
     gradedSubmissionId: null,
     teamName: null,
@@ -77,6 +78,7 @@ describe("leaderboardCsv", () => {
     entries: 3,
     lastSubmissionAt: new Date("2026-03-02T10:00:00Z"),
     isBaseline: false,
+    submissionId: "s1",
   };
   const baseline: PublicLeaderboardRow = { ...row, rank: null, entrant: { id: "p", type: "user", name: "Prof", members: [{ id: "p", name: "Prof" }] }, isBaseline: true, entries: 1 };
 
