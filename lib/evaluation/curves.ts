@@ -2,7 +2,7 @@ import { analyzeCurves } from "@/lib/training/overtraining";
 import type { CurveSummary, EpochRecord } from "./schemas";
 
 /** Best epoch, onset of overtraining and generalization gap, for curves recorded or uploaded. */
-export function summarizeCurves(source: CurveSummary["source"], epochs: EpochRecord[], extra: Pick<CurveSummary, "stoppedEarly" | "stopReason"> = {}): CurveSummary {
+export function summarizeCurves(source: CurveSummary["source"], epochs: EpochRecord[], extra: Pick<CurveSummary, "stoppedEarly" | "stopReason" | "scoredEpoch" | "restoredBestWeights" | "augmentation"> = {}): CurveSummary {
   const analysis = analyzeCurves(
     epochs.map((record) => ({
       epoch: record.epoch,

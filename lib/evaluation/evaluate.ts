@@ -12,10 +12,12 @@ import type { LoadedSubmission } from "@/lib/models/load";
 import { applyLookup, pixelLookupTables } from "@/lib/models/preprocessing";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { parseTrainingHistory } from "@/lib/submissions/history";
+import { argmaxRows, packBits } from "@/lib/scoring";
 import { summarizeCurves } from "./curves";
 import { PlatformError } from "./errors";
 import { misclassifiedExamples, splitMetrics } from "./metrics";
-import { evaluationResultSchema, type CurveSummary, type EngineReport, type EvaluationResult, type TrainingSplit } from "./schemas";
+import { evaluationResultSchema, type CurveSummary, type EngineReport, type EvaluationResult, type PerExample, type Robustness, type TrainingSplit, type TrainSliceResult } from "./schemas";
+import { measureRobustness, ROBUSTNESS } from "./robustness";
 import { trainSubmission, type TrainingSet } from "./train";
 import type { EvaluationFile, EvaluationProgress, ScoringLimits, TestData, TrainingBudget } from "./types";
 
@@ -33,6 +35,12 @@ export interface EvaluationRequest {
   limits?: ScoringLimits;
   /** Definitions only: the training data, the student's settings and the competition's budget. */
   training?: { load: () => Promise<TrainingSet>; settings: unknown; budget: TrainingBudget; cpuShare?: number };
+  /**
+   * Competitions on an official test set: a fixed slice of the official training data
+   * (./train-slice.ts) to score the model on as well ("trained on the test set?"); null when the
+   * training data is not on this machine.
+   */
+  trainSlice?: { load: () => Promise<TestData | null> };
   /** Examples per inference batch (default: what the memory limit allows, else 256). */
   batchSize?: number;
   /**
@@ -63,6 +71,63 @@ function probeValues(loaded: LoadedSubmission, test: TestData, count: number): F
   const perImage = test.shape[0] * test.shape[1] * c;
   const n = Math.min(count, test.count);
   return applyLookup(test.images.subarray(0, n * perImage), pixelLookupTables(loaded.preprocessing, c), new Float32Array(n * perImage));
+}
+
+/**
+ * Accuracy on the training slice, with the engine that scored the test set. A failure here never
+ * fails the job: the check is left out (null).
+ */
+async function scoreTrainSlice(loaded: LoadedSubmission, request: EvaluationRequest, batchSize: number, onnx: ScorerChoice["scorer"]): Promise<TrainSliceResult | null> {
+  if (!request.trainSlice) return null;
+  try {
+    const slice = await request.trainSlice.load();
+    if (!slice || slice.numClasses !== request.test.numClasses || slice.shape.join("x") !== request.test.shape.join("x")) return null;
+    const runBatch = onnx ? (values: Float32Array, n: number) => onnx.run(values, n) : undefined;
+    const predictions = await predictImages(loaded, slice.images, slice.count, slice.shape, { batchSize, ...(runBatch ? { runBatch } : {}) });
+    const predicted = argmaxRows(predictions.outputs, slice.numClasses);
+    let correct = 0;
+    for (let i = 0; i < slice.count; i++) if (predicted[i] === slice.labels[i]) correct++;
+    return { examples: slice.count, accuracy: slice.count > 0 ? correct / slice.count : 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The robustness panel (./robustness.ts) on the public split, predicted by the engine that scored
+ * the test set, within a share of the job's time limit. A failure here never fails the job.
+ */
+async function scoreRobustness(loaded: LoadedSubmission, request: EvaluationRequest, batchSize: number, onnx: ScorerChoice["scorer"], outputs: Float32Array, seconds: number, engine: string): Promise<Robustness | null> {
+  const { test } = request;
+  try {
+    const split = splitPublicPrivate(test.labels.subarray(0, test.count), { seed: request.split.seed, publicFraction: request.split.publicFraction, numClasses: test.numClasses });
+    const runBatch = onnx ? (values: Float32Array, n: number) => onnx.run(values, n) : undefined;
+    return await measureRobustness({
+      images: test.images,
+      labels: test.labels,
+      shape: test.shape,
+      numClasses: test.numClasses,
+      publicIndices: split.publicIndices,
+      predicted: argmaxRows(outputs, test.numClasses),
+      predict: async (images, count) => argmaxRows((await predictImages(loaded, images, count, test.shape, { batchSize, ...(runBatch ? { runBatch } : {}) })).outputs, test.numClasses),
+      maxSeconds: request.limits ? request.limits.timeoutSeconds * ROBUSTNESS.timeShare : undefined,
+      examplesPerSecond: seconds > 0 ? test.count / seconds : undefined,
+      engine,
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** Correctness bitsets of both splits and the public split's predicted classes (never leave the server). */
+function perExampleResults(outputs: Float32Array, labels: Uint8Array, numClasses: number, split: { publicIndices: ArrayLike<number>; privateIndices: ArrayLike<number> }): PerExample {
+  const predicted = argmaxRows(outputs, numClasses);
+  const correctness = (rows: ArrayLike<number>) => packBits(Array.from(rows, (row) => predicted[row] === labels[row]));
+  return {
+    publicCorrect: correctness(split.publicIndices),
+    privateCorrect: correctness(split.privateIndices),
+    publicPredictions: Uint8Array.from(split.publicIndices as ArrayLike<number>, (row) => predicted[row]),
+  };
 }
 
 /** Predicts on the test set with the chosen engine; an ONNX Runtime failure mid-way reruns it on TF.js. */
@@ -125,13 +190,19 @@ export async function evaluateSubmission(request: EvaluationRequest): Promise<Ev
     }
     const started = performance.now();
     let scored: Awaited<ReturnType<typeof predictTestSet>>;
+    let trainSliceResult: TrainSliceResult | null = null;
+    let robustness: Robustness | null = null;
+    let seconds = 0;
+    const batchSize = request.batchSize ?? loaded.scoringBatchSize ?? 256;
     try {
-      scored = await predictTestSet(loaded, test, request.batchSize ?? loaded.scoringBatchSize ?? 256, choice);
+      scored = await predictTestSet(loaded, test, batchSize, choice);
+      seconds = (performance.now() - started) / 1000;
+      trainSliceResult = await scoreTrainSlice(loaded, request, batchSize, scored.onnx ? choice.scorer : null);
+      robustness = await scoreRobustness(loaded, request, batchSize, scored.onnx ? choice.scorer : null, scored.predictions.outputs, seconds, engineReport(scored.onnx, scored.fallbackReason).backend);
     } finally {
       await choice.scorer?.release().catch(() => {});
     }
     const { predictions } = scored;
-    const seconds = (performance.now() - started) / 1000;
     const kind = predictions.outputKind === "logits" ? "logits" : "probabilities";
     const labels = test.labels.subarray(0, test.count);
     const split = splitPublicPrivate(labels, { seed: request.split.seed, publicFraction: request.split.publicFraction, numClasses: test.numClasses });
@@ -164,6 +235,9 @@ export async function evaluateSubmission(request: EvaluationRequest): Promise<Ev
       },
       classNames: test.classNames,
       warnings,
+      perExample: perExampleResults(predictions.outputs, labels, test.numClasses, split),
+      trainSlice: trainSliceResult,
+      robustness,
     } satisfies EvaluationResult);
   } finally {
     loaded.dispose();

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import type { Prisma } from "@/lib/db";
-import { confusionSchema, curveSummarySchema, misclassifiedSchema, modelSummarySchema, splitInfoSchema, splitMetricsSchema, type EvaluationResult } from "./schemas";
+import { confusionSchema, curveSummarySchema, misclassifiedSchema, modelSummarySchema, robustnessSchema, splitInfoSchema, splitMetricsSchema, type EvaluationResult } from "./schemas";
 
 export const reportColumnSchemas = {
   metrics: splitMetricsSchema,
@@ -16,6 +16,7 @@ export const reportColumnSchemas = {
   confusion: confusionSchema,
   misclassified: misclassifiedSchema,
   splitInfo: splitInfoSchema,
+  robustness: robustnessSchema,
 } as const;
 export type ReportColumn = keyof typeof reportColumnSchemas;
 export type ReportColumnValue<C extends ReportColumn> = z.output<(typeof reportColumnSchemas)[C]>;
@@ -34,7 +35,7 @@ export function reportColumn<C extends ReportColumn>(column: C, value: z.input<(
 }
 
 /** Every JSON column of the report of a scoring result. */
-export function reportColumnsOf(result: EvaluationResult): Omit<Record<ReportColumn, Prisma.InputJsonValue>, "curves"> & { curves?: Prisma.InputJsonValue } {
+export function reportColumnsOf(result: EvaluationResult): Omit<Record<ReportColumn, Prisma.InputJsonValue>, "curves" | "robustness"> & { curves?: Prisma.InputJsonValue; robustness?: Prisma.InputJsonValue } {
   return {
     metrics: reportColumn("metrics", result.public),
     privateMetrics: reportColumn("privateMetrics", result.private),
@@ -43,6 +44,7 @@ export function reportColumnsOf(result: EvaluationResult): Omit<Record<ReportCol
     confusion: reportColumn("confusion", result.public.confusion),
     misclassified: reportColumn("misclassified", result.misclassified),
     splitInfo: reportColumn("splitInfo", result.splitInfo),
+    robustness: result.robustness ? reportColumn("robustness", result.robustness) : undefined,
   };
 }
 
@@ -63,6 +65,8 @@ export interface StoredReport {
   confusion: unknown;
   misclassified: unknown;
   splitInfo: unknown;
+  /** Absent in rows read without it (older callers): reads as null. */
+  robustness?: unknown;
 }
 
 /** The typed report: what the pages show and the API returns. */
@@ -76,6 +80,7 @@ export interface TypedReport {
   confusion: ReportColumnValue<"confusion"> | null;
   misclassified: ReportColumnValue<"misclassified">;
   splitInfo: ReportColumnValue<"splitInfo">;
+  robustness: ReportColumnValue<"robustness"> | null;
 }
 
 export function readReport(row: StoredReport): TypedReport {
@@ -89,5 +94,6 @@ export function readReport(row: StoredReport): TypedReport {
     confusion: readReportColumn("confusion", row.confusion),
     misclassified: readReportColumn("misclassified", row.misclassified) ?? [],
     splitInfo: readReportColumn("splitInfo", row.splitInfo) ?? splitInfoSchema.parse({}),
+    robustness: readReportColumn("robustness", row.robustness),
   };
 }

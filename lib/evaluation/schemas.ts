@@ -33,6 +33,8 @@ export type EpochRecord = z.output<typeof epochRecordSchema>;
 export const evaluationProgressSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("phase"), phase: z.enum(["VALIDATING", "TRAINING", "SCORING"]), message: z.string().optional() }),
   z.object({ type: z.literal("epoch"), record: epochRecordSchema, totalEpochs: z.number().int().positive(), etaSeconds: z.number().nullable() }),
+  /** Inside an epoch (sent every few seconds, not every batch): `epoch` is the one running. */
+  z.object({ type: z.literal("batch"), epoch: z.number().int().positive(), batch: z.number().int().positive(), batchesPerEpoch: z.number().int().positive(), totalEpochs: z.number().int().positive() }),
 ]);
 export type EvaluationProgress = z.output<typeof evaluationProgressSchema>;
 
@@ -48,6 +50,12 @@ export const curveSummarySchema = z.object({
   generalizationGap: z.array(optionalMetric).default([]),
   stoppedEarly: z.boolean().optional(),
   stopReason: z.string().nullable().optional(),
+  /** Holdout's training only: the epoch whose weights were scored (the best one when early stopping restored it). */
+  scoredEpoch: z.number().int().positive().nullable().optional(),
+  /** True when early stopping restored the best epoch's weights before scoring. */
+  restoredBestWeights: z.boolean().optional(),
+  /** Holdout's training only: the augmentation that acted on the training images, in words (settings, then the model's layers). */
+  augmentation: z.array(z.string()).optional(),
 });
 export type CurveSummary = z.output<typeof curveSummarySchema>;
 
@@ -127,6 +135,45 @@ export const splitInfoSchema = z.object({
 });
 export type SplitInfo = z.output<typeof splitInfoSchema>;
 
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: "expected bytes" });
+
+/**
+ * Per-example results (lib/scoring/per-example.ts): correctness bitsets of the public and private
+ * splits (one bit per example in split order) and the predicted class of each public example.
+ * Stored on the Score row for intervals, paired tests and copy detection; never in a report,
+ * an API response or a page.
+ */
+export const perExampleSchema = z.object({
+  publicCorrect: bytes,
+  privateCorrect: bytes,
+  publicPredictions: bytes,
+});
+export type PerExample = z.output<typeof perExampleSchema>;
+
+/**
+ * Accuracy on a fixed slice of the official training data (lib/evaluation/train-slice.ts): the
+ * "trained on the test set?" check. Absent for an instructor's own test set.
+ */
+export const trainSliceResultSchema = z.object({ examples: count, accuracy: z.number() });
+export type TrainSliceResult = z.output<typeof trainSliceResultSchema>;
+
+/**
+ * The robustness panel (./robustness.ts): accuracy on the first `examples` images of the public
+ * split as they are (`clean`) and perturbed: shifted 2 and 3 px, rotated +-15 degrees, with
+ * Gaussian noise of `noiseSigma` pixel values (seeded). Never the private split.
+ */
+export const robustnessSchema = z.object({
+  examples: count,
+  publicExamples: count,
+  clean: metric,
+  conditions: z.array(z.object({ id: z.string(), label: z.string(), accuracy: metric })),
+  noiseSigma: z.number(),
+  seed: z.number().int(),
+  /** The engine that predicted (the one that scored the test set). */
+  engine: z.string().optional(),
+});
+export type Robustness = z.output<typeof robustnessSchema>;
+
 /** What one scoring run returns (the child sends it to the worker, `holdout score` prints it). */
 export const evaluationResultSchema = z.object({
   backend: z.string(),
@@ -143,5 +190,8 @@ export const evaluationResultSchema = z.object({
   splitInfo: splitInfoSchema,
   classNames: z.array(z.string()),
   warnings: z.array(z.string()),
+  perExample: perExampleSchema.optional(),
+  trainSlice: trainSliceResultSchema.nullable().optional(),
+  robustness: robustnessSchema.nullable().optional(),
 });
 export type EvaluationResult = z.output<typeof evaluationResultSchema>;

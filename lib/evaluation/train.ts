@@ -15,6 +15,9 @@ import type { EvaluationProgress, TrainingBudget } from "./types";
 
 export { describeTrainingSplit } from "./train-split";
 
+/** How often training reports its place inside an epoch. */
+export const BATCH_PROGRESS_MS = 3000;
+
 export interface TrainingSet {
   images: Uint8Array;
   labels: Uint8Array;
@@ -58,6 +61,8 @@ export async function trainSubmission(request: TrainRequest): Promise<{ curves: 
   const width = data.shape[0] * data.shape[1] * data.shape[2];
   const epochs: EpochRecord[] = [];
   const totalEpochs = Math.min(settings.epochs, budget.maxEpochs);
+  // Progress inside an epoch, at most every BATCH_PROGRESS_MS (each one is a database write in the worker).
+  let lastBatchReport = performance.now();
   await request.onProgress?.({ type: "phase", phase: "TRAINING", message: `training on ${info.trainCount} examples, validating on ${info.validationCount}` });
   const result = await trainModel(
     request.model,
@@ -80,6 +85,11 @@ export async function trainSubmission(request: TrainRequest): Promise<{ curves: 
       seed: request.seed,
     },
     {
+      async onBatch({ epoch, batch, batchesPerEpoch }) {
+        if (batch >= batchesPerEpoch || performance.now() - lastBatchReport < BATCH_PROGRESS_MS) return;
+        lastBatchReport = performance.now();
+        await request.onProgress?.({ type: "batch", epoch, batch, batchesPerEpoch, totalEpochs });
+      },
       async onEpochEnd(epoch, metrics) {
         const record: EpochRecord = {
           epoch,
@@ -98,5 +108,12 @@ export async function trainSubmission(request: TrainRequest): Promise<{ curves: 
     { maxEpochs: budget.maxEpochs, maxSeconds: budget.maxSeconds },
     { maxReplicas: request.cpuShare },
   );
-  return { curves: summarizeCurves("training", epochs, { stoppedEarly: result.stopKind !== "completed", stopReason: result.stopReason }), split: info };
+  const curves = summarizeCurves("training", epochs, {
+    stoppedEarly: result.stopKind !== "completed",
+    stopReason: result.stopReason,
+    scoredEpoch: result.scoredEpoch,
+    restoredBestWeights: result.restoredBestWeights,
+    augmentation: result.augmentation,
+  });
+  return { curves, split: info };
 }

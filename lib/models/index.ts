@@ -13,7 +13,7 @@ export { renderSummary, formatFlops } from "./summary";
 export type { ModelSummary, SummaryLayer } from "./summary";
 export { buildModelFromArchitecture, loadArchitectureSubmission } from "./architecture";
 export type { ArchitectureSubmission, BuildArchitectureOptions } from "./architecture";
-export { trainingSettingsSchema, augmentationSchema, parseTrainingSettings, readTrainingSettings } from "./training-settings";
+export { trainingSettingsSchema, augmentationSchema, describeAugmentation, parseTrainingSettings, readTrainingSettings } from "./training-settings";
 export type { TrainingSettings, AugmentationSettings } from "./training-settings";
 export { parsePreprocessing, describePreprocessing, preprocessingSchema } from "./preprocessing";
 export type { Preprocessing } from "./preprocessing";

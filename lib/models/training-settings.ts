@@ -2,7 +2,7 @@
  * Training settings for the definition track, as taught in the course: the optimizer and its
  * learning rate, batch size, epochs, validation split, early stopping, and Keras
  * ImageDataGenerator-style augmentation (horizontal flip, rotation in degrees, width/height
- * shift as a fraction of the image size).
+ * shift as a fraction of the image size, zoom) plus the CIFAR-10 random crop with padding.
  */
 import { z } from "zod";
 
@@ -16,8 +16,18 @@ export const augmentationSchema = z
     widthShift: z.number().min(0).max(0.5).default(0),
     /** Random vertical shift, fraction of the height (height_shift_range). */
     heightShift: z.number().min(0).max(0.5).default(0),
+    /** Random zoom in [1 - zoom, 1 + zoom] per axis (ImageDataGenerator zoom_range; above 1 zooms out). */
+    zoom: z.number().min(0).max(0.5).default(0),
+    /**
+     * Random crop with padding, the CIFAR-10 recipe: pad every side with this many black pixels,
+     * then crop a window of the original size at a random position (0 = off).
+     */
+    cropPadding: z.number().int().min(0).max(16).default(0),
   })
   .strict();
+
+/** No augmentation: the default, and what older stored settings without these keys read as. */
+export const NO_AUGMENTATION = { horizontalFlip: false, rotationDegrees: 0, widthShift: 0, heightShift: 0, zoom: 0, cropPadding: 0 } as const;
 
 export const trainingSettingsSchema = z
   .object({
@@ -29,7 +39,7 @@ export const trainingSettingsSchema = z
     validationSplit: z.number().min(0).max(0.5).default(0.1),
     /** Stop when validation loss has not improved for this many epochs; null = never stop early. */
     earlyStoppingPatience: z.number().int().min(1).max(100).nullable().default(null),
-    augmentation: augmentationSchema.default({ horizontalFlip: false, rotationDegrees: 0, widthShift: 0, heightShift: 0 }),
+    augmentation: augmentationSchema.default(NO_AUGMENTATION),
   })
   .strict()
   .refine((s) => s.earlyStoppingPatience === null || s.validationSplit > 0, {
@@ -39,6 +49,23 @@ export const trainingSettingsSchema = z
 
 export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;
 export type AugmentationSettings = z.infer<typeof augmentationSchema>;
+
+/**
+ * The augmentation in words, one item per transform that is on (empty when none), in the order
+ * training applies them: what the training log and the report show.
+ */
+export function describeAugmentation(augmentation: Partial<AugmentationSettings> | undefined | null): string[] {
+  if (!augmentation) return [];
+  const items: string[] = [];
+  const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10} %`;
+  if (augmentation.cropPadding) items.push(`random crop (pad ${augmentation.cropPadding} px, crop back)`);
+  if (augmentation.horizontalFlip) items.push("horizontal flip");
+  if (augmentation.rotationDegrees) items.push(`rotation ±${augmentation.rotationDegrees}°`);
+  if (augmentation.widthShift) items.push(`width shift ±${percent(augmentation.widthShift)}`);
+  if (augmentation.heightShift) items.push(`height shift ±${percent(augmentation.heightShift)}`);
+  if (augmentation.zoom) items.push(`zoom ±${percent(augmentation.zoom)}`);
+  return items;
+}
 
 /** Parses settings with defaults; throws a ZodError listing each invalid field. */
 export function parseTrainingSettings(input: unknown): TrainingSettings {

@@ -10,6 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import { createRandom, shuffledIndices } from "./random";
 import { makeBatch, preprocessCoefficients } from "./batches";
 import { augmentBatch, hasAugmentation } from "./augment";
+import { describeAugmentation } from "@/lib/models/training-settings";
+import { geometricAugmentationAfterWeights, trainingAugmentationLayers } from "@/lib/models/layers";
 import { classificationLoss, countCorrect, type LossFunction } from "./loss";
 import { applyGradients, computeGradients, createOptimizer } from "./gradients";
 import { DataParallelGroup } from "./parallel/data-parallel";
@@ -60,6 +62,12 @@ export async function trainModel(
   const log = options.log ?? ((line: string) => console.info(line));
   const random = createRandom(settings.seed);
   const augmentation = hasAugmentation(settings.augmentation) ? settings.augmentation : undefined;
+  // What acts on the training images: the settings' augmentation, then the model's own Keras
+  // augmentation layers (RandomFlip, ...; the identity when validating and scoring).
+  const fromSettings = describeAugmentation(augmentation);
+  const fromLayers = trainingAugmentationLayers(model);
+  if (fromSettings.length) log(`[training] augmentation from the settings (each training batch): ${fromSettings.join(", ")}`);
+  if (fromLayers.length) log(`[training] augmentation layers in the model (training only, identity when validating and scoring): ${fromLayers.join(", ")}`);
   const epochLimit = Math.min(settings.epochs, budget.maxEpochs);
   const batchesPerEpoch = Math.ceil(trainCount / settings.batchSize);
   // Models whose input is not [h, w, c] (a flat 784 MLP, or [28, 28] grayscale) get each batch
@@ -68,7 +76,7 @@ export async function trainModel(
   const nextBatch = (indices: Int32Array) => {
     const made = makeBatch(data.trainImages, data.trainLabels, indices, data.shape, data.numClasses, coefficients);
     if (augmentation) {
-      const augmented = augmentBatch(made.x, augmentation, random);
+      const augmented = augmentBatch(made.x, augmentation, random, { black: coefficients.offset });
       made.x.dispose();
       made.x = augmented;
     }
@@ -175,6 +183,7 @@ export async function trainModel(
     if (best?.weights && best.epoch !== lastEpoch) {
       model.setWeights(best.weights);
       restoredBestWeights = true;
+      log(`[training] restored the weights of epoch ${best.epoch} (lowest ${valCount > 0 ? "validation" : "training"} loss); epoch ${lastEpoch} was the last`);
     }
     const totalSeconds = elapsedSeconds();
     return {
@@ -183,6 +192,8 @@ export async function trainModel(
       stopReason: stop.reason,
       bestEpoch: valCount > 0 && best ? best.epoch : null,
       restoredBestWeights,
+      scoredEpoch: restoredBestWeights && best ? best.epoch : lastEpoch || null,
+      augmentation: [...fromSettings, ...fromLayers],
       totalSeconds,
       trainExamplesPerSecond: stepSeconds > 0 ? trainedExamples / stepSeconds : 0,
       replicas: stepper.replicas,
@@ -290,6 +301,12 @@ function checkData(model: tf.LayersModel, data: TrainingData): void {
     throw new Error(`valImages has ${data.valImages.length} bytes, expected ${data.valLabels.length} x ${height}x${width}x${channels}`);
   }
   if (model.outputs.length !== 1) throw new Error(`the model has ${model.outputs.length} outputs; training supports one`);
+  const misplaced = geometricAugmentationAfterWeights(model);
+  if (misplaced) {
+    throw new Error(
+      `layer '${misplaced.layer}' (${misplaced.className}) comes after '${misplaced.after}', a layer with weights: Holdout trains random rotation, translation and zoom layers only before every layer with weights. Move it to the start of the model, right after the input, as Keras' examples do`,
+    );
+  }
   const outputUnits = model.outputs[0].shape[model.outputs[0].shape.length - 1];
   if (outputUnits !== data.numClasses) throw new Error(`the model outputs ${outputUnits} values per example but the dataset has ${data.numClasses} classes`);
   const inputShape = model.inputs[0].shape.slice(1);

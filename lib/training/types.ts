@@ -76,6 +76,10 @@ export interface TrainingResult {
   bestEpoch: number | null;
   /** True when the weights left in the model are those of bestEpoch, not of the last epoch. */
   restoredBestWeights: boolean;
+  /** The epoch whose weights the model holds at the end (what gets scored); null when no epoch finished. */
+  scoredEpoch: number | null;
+  /** The augmentation that acted on the training images, in words: settings first, then the model's layers. */
+  augmentation: string[];
   /** Wall time of the whole run: worker start-up, training and validation passes. */
   totalSeconds: number;
   /** Examples per second of the training steps alone (batch preparation included, validation not). */

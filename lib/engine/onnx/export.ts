@@ -452,6 +452,12 @@ function emitLayer(ctx: LayerContext): Value[] {
     case "InactiveAtInference":
       // Identity at inference.
       return single(x);
+    case "KerasRandomCrop": {
+      // At inference Keras resizes to the target (lib/models/layers/augmentation.ts): the identity at that size.
+      const [h, w] = spatial(ctx, x);
+      if (h !== config.height || w !== config.width) ctx.refuse(`RandomCrop resizing ${h}x${w} to ${String(config.height)}x${String(config.width)} at inference`);
+      return single(x);
+    }
     case "BatchNormalization":
       return single(batchNormalization(ctx));
     case "LayerNormalization":

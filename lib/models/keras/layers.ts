@@ -12,7 +12,8 @@ import type { Initializer } from "@tensorflow/tfjs-layers/dist/initializers";
 import type { Regularizer } from "@tensorflow/tfjs-layers/dist/regularizers";
 import { fail, type WarningList } from "@/lib/models/errors";
 import { isPlainObject } from "@/lib/models/json";
-import { InactiveAtInference, KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "@/lib/models/layers";
+import { InactiveAtInference, KerasRandomCrop, KerasReLU, registerHoldoutLayers, SpatialDropout2D } from "@/lib/models/layers";
+import { TRAINING_AUGMENTATION_CLASSES } from "@/lib/models/layers/augmentation";
 import type { LayerSpec, Shape } from "./spec";
 
 export interface TranslateContext {
@@ -374,9 +375,12 @@ const mergeLayer = (make: (args: any) => tf.layers.Layer): LayerDefinition => ({
 
 const inactiveAtInference: LayerDefinition = {
   create(cfg) {
+    const acts = TRAINING_AUGMENTATION_CLASSES.includes(cfg.spec.className as (typeof TRAINING_AUGMENTATION_CLASSES)[number]);
     cfg.ctx.warnings.add(
       "INACTIVE_AT_INFERENCE",
-      `Layer '${cfg.name}' (${cfg.spec.className}) only acts during training; it is the identity when scoring.`,
+      acts
+        ? `Layer '${cfg.name}' (${cfg.spec.className}) only acts during training (as in Keras); it is the identity when scoring.`
+        : `Layer '${cfg.name}' (${cfg.spec.className}) is the identity when scoring, and Holdout does not apply it when training a definition either.`,
       { location: `layer '${cfg.name}'` },
     );
     return new InactiveAtInference({ ...cfg.base(), kerasClassName: cfg.spec.className, kerasConfig: cfg.raw as tf.serialization.ConfigDict });
@@ -644,6 +648,17 @@ const LAYERS: Record<string, LayerDefinition> = {
   RandomRotation: inactiveAtInference,
   RandomZoom: inactiveAtInference,
   RandomTranslation: inactiveAtInference,
+  RandomCrop: {
+    create(cfg) {
+      cfg.channelsLast();
+      cfg.ctx.warnings.add(
+        "INACTIVE_AT_INFERENCE",
+        `Layer '${cfg.name}' (RandomCrop) crops at random only during training; when scoring it resizes like Keras (the central window with the target's aspect ratio, resized to ${cfg.int("height")}x${cfg.int("width")}; unchanged at that size).`,
+        { location: `layer '${cfg.name}'` },
+      );
+      return new KerasRandomCrop({ ...cfg.base(), height: cfg.int("height"), width: cfg.int("width"), seed: typeof cfg.raw.seed === "number" ? cfg.raw.seed : null });
+    },
+  },
   RandomContrast: inactiveAtInference,
   RandomBrightness: inactiveAtInference,
 };

@@ -4,11 +4,14 @@
  *
  * Checked against tfjs 4.22: it has Rescaling, ReLU (max_value only), LeakyReLU, gelu (erf
  * form, like Keras' default), swish and mish, but not SpatialDropout2D, the "leaky_relu"
- * activation string, ReLU's negative_slope/threshold, or Keras' random augmentation layers.
+ * activation string, ReLU's negative_slope/threshold, or Keras' random augmentation layers
+ * (./augmentation.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { LayerArgs } from "@tensorflow/tfjs-layers/dist/engine/topology";
 import type { Kwargs } from "@tensorflow/tfjs-layers/dist/types";
+import { mulberry32 } from "@/lib/random";
+import { describeKerasAugmentation, GEOMETRIC_AUGMENTATION_CLASSES, kerasAugmentation, layerSeed, randomCrop, smartResize } from "./augmentation";
 
 type Shape = (number | null)[];
 
@@ -96,32 +99,123 @@ export class KerasReLU extends tf.layers.Layer {
 }
 
 /**
- * Keras random augmentation layers (RandomFlip, RandomRotation, ...) are the identity at
- * inference, which is all scoring needs. They do not augment during training here: the
- * definition track configures augmentation through its training settings instead.
+ * Keras' random augmentation layers (RandomFlip, RandomTranslation, RandomRotation, RandomZoom;
+ * also RandomContrast and RandomBrightness): the identity at inference, as in Keras. During
+ * training the first four transform each image as Keras does (./augmentation.ts);
+ * RandomContrast and RandomBrightness stay the identity (their warning says so). The class name
+ * stays "InactiveAtInference": what it is when scoring (the ONNX exporter maps it to identity).
  */
 export class InactiveAtInference extends tf.layers.Layer {
   static className = "InactiveAtInference";
   readonly kerasClassName: string;
   readonly kerasConfig: tf.serialization.ConfigDict;
+  private readonly augment: ReturnType<typeof kerasAugmentation>;
+  private readonly random: () => number;
 
   constructor(args: LayerArgs & { kerasClassName: string; kerasConfig?: tf.serialization.ConfigDict }) {
     super(args);
     this.kerasClassName = args.kerasClassName;
     this.kerasConfig = args.kerasConfig ?? {};
+    this.augment = kerasAugmentation(this.kerasClassName, this.kerasConfig as Record<string, unknown>);
+    this.random = mulberry32(layerSeed(this.kerasConfig as Record<string, unknown>, this.name));
+  }
+
+  /** True when this layer transforms images during training. */
+  get actsInTraining(): boolean {
+    return this.augment !== null;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     return inputShape;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return single(inputs);
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = single(inputs);
+    if (!kwargs?.training || !this.augment || x.rank !== 4) return x;
+    return this.augment(x as tf.Tensor4D, this.random);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), keras_class_name: this.kerasClassName, keras_config: this.kerasConfig };
   }
+}
+
+/**
+ * Keras RandomCrop(height, width): in training, a random height x width window of each image;
+ * at inference (and in training when an image is smaller than the target), Keras' smart_resize:
+ * the largest central window with the target's aspect ratio, resized bilinearly to the target,
+ * which is the identity when the image already has the target size.
+ */
+export class KerasRandomCrop extends tf.layers.Layer {
+  static className = "KerasRandomCrop";
+  readonly height: number;
+  readonly width: number;
+  readonly seed: number | null;
+  private readonly random: () => number;
+
+  constructor(args: LayerArgs & { height: number; width: number; seed?: number | null }) {
+    super(args);
+    this.height = args.height;
+    this.width = args.width;
+    this.seed = args.seed ?? null;
+    this.random = mulberry32(layerSeed({ seed: this.seed ?? undefined }, this.name));
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    if (shape.length !== 4) throw new Error(`RandomCrop needs images [batch, height, width, channels], got rank ${shape.length - 1}`);
+    return [shape[0], this.height, this.width, shape[3]];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    const x = single(inputs) as tf.Tensor4D;
+    return kwargs?.training ? randomCrop(x, this.height, this.width, this.random) : smartResize(x, this.height, this.width);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), height: this.height, width: this.width, seed: this.seed };
+  }
+}
+
+/**
+ * The first random-geometry layer (RandomTranslation, RandomRotation, RandomZoom) that comes
+ * after a layer with weights, or null. TF.js has no gradient for the projective transform they
+ * use, so training can only run them where no gradient flows through: before any layer with
+ * weights (at the input, where Keras' examples put them). Nested models are searched in order.
+ */
+export function geometricAugmentationAfterWeights(model: tf.LayersModel): { layer: string; className: string; after: string } | null {
+  let firstWithWeights: string | null = null;
+  const visit = (layers: tf.layers.Layer[]): { layer: string; className: string; after: string } | null => {
+    for (const layer of layers) {
+      const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
+      if (Array.isArray(nested)) {
+        const found = visit(nested);
+        if (found) return found;
+        continue;
+      }
+      if (layer instanceof InactiveAtInference && GEOMETRIC_AUGMENTATION_CLASSES.has(layer.kerasClassName) && firstWithWeights) {
+        return { layer: layer.name, className: layer.kerasClassName, after: firstWithWeights };
+      }
+      if (!firstWithWeights && layer.trainableWeights.length > 0) firstWithWeights = layer.name;
+    }
+    return null;
+  };
+  return visit(model.layers);
+}
+
+/** The augmentation layers that act during training, in model order, in words (for the report). */
+export function trainingAugmentationLayers(model: tf.LayersModel): string[] {
+  const found: string[] = [];
+  const visit = (layers: tf.layers.Layer[]) => {
+    for (const layer of layers) {
+      const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
+      if (Array.isArray(nested)) visit(nested);
+      else if (layer instanceof InactiveAtInference && layer.actsInTraining) found.push(describeKerasAugmentation(layer.kerasClassName, layer.name, layer.kerasConfig as Record<string, unknown>));
+      else if (layer instanceof KerasRandomCrop) found.push(describeKerasAugmentation("RandomCrop", layer.name, { height: layer.height, width: layer.width }));
+    }
+  };
+  visit(model.layers);
+  return found;
 }
 
 let registered = false;
@@ -134,6 +228,7 @@ export function registerHoldoutLayers(): void {
   tf.serialization.registerClass(SpatialDropout2D);
   tf.serialization.registerClass(KerasReLU);
   tf.serialization.registerClass(InactiveAtInference);
+  tf.serialization.registerClass(KerasRandomCrop);
 }
 
 export type { Shape };

@@ -9,6 +9,7 @@
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "@/lib/engine/backend";
+import { registerHoldoutLayers } from "@/lib/models/layers";
 import { classificationLoss, type LossFunction } from "@/lib/training/loss";
 import { applyGradients, computeGradients, createOptimizer } from "@/lib/training/gradients";
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from "./protocol";
@@ -30,6 +31,8 @@ function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 async function init(message: InitMessage): Promise<void> {
   await initEngine({ prefer: "wasm", log: () => {} });
+  // The model may use Holdout's own layer classes (SpatialDropout2D, Keras' augmentation layers).
+  registerHoldoutLayers();
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: message.modelTopology, weightSpecs: message.weightSpecs as tf.io.WeightsManifestEntry[], weightData: message.weightData }),
   );
