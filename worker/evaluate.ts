@@ -9,8 +9,10 @@ import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { scrubPaths } from "@/lib/scrub-paths";
 import { env } from "@/lib/env";
 import { reportColumn, reportColumnsOf, summarizeCurves } from "@/lib/evaluation";
+import { decideLadder } from "@/lib/leaderboard/ladder";
 import { preprocessingSchema } from "@/lib/models/preprocessing";
 import type { ChildMessage, EpochRecord, EvaluationTask } from "@/lib/sandbox/protocol";
+import { enqueueScoredNotice } from "@/lib/mail/notices";
 import { runInChild } from "./supervise";
 
 export interface EvaluateContext {
@@ -99,6 +101,23 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
           });
           break;
         }
+        case "batch": {
+          // Inside an epoch: the fraction moves between epochs too (the epoch count stays that of finished epochs' curves).
+          const fraction = (message.epoch - 1 + message.batch / message.batchesPerEpoch) / message.totalEpochs;
+          const previous = epochs.reduce((sum, e) => sum + (e.seconds ?? 0), 0) / Math.max(1, epochs.length);
+          await updateSubmission({
+            progress: {
+              phase: "TRAINING",
+              epoch: message.epoch,
+              totalEpochs: message.totalEpochs,
+              batch: message.batch,
+              batchesPerEpoch: message.batchesPerEpoch,
+              fraction,
+              etaSeconds: epochs.length ? Math.round(previous * (message.totalEpochs - message.epoch + 1 - message.batch / message.batchesPerEpoch)) : null,
+            },
+          });
+          break;
+        }
         case "result": {
           // Parsed on arrival with the protocol's schema (lib/sandbox/protocol.ts) and per column on write.
           const result = message.result;
@@ -106,12 +125,27 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
             if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
             const report = { backend: result.backend, examplesPerSecond: result.examplesPerSecond, ...reportColumnsOf(result) };
             await tx.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...report }, update: report });
-            const score = { metric: "accuracy", publicScore: result.public.accuracy, privateScore: result.private.accuracy, publicLoss: finiteOrNull(result.public.loss), privateLoss: finiteOrNull(result.private.loss) };
+            const score = {
+              metric: "accuracy",
+              publicScore: result.public.accuracy,
+              privateScore: result.private.accuracy,
+              publicLoss: finiteOrNull(result.public.loss),
+              privateLoss: finiteOrNull(result.private.loss),
+              // Per-example results stay on the server (intervals, paired tests, copy checks).
+              publicCorrect: result.perExample ? new Uint8Array(result.perExample.publicCorrect) : null,
+              privateCorrect: result.perExample ? new Uint8Array(result.perExample.privateCorrect) : null,
+              publicPredictions: result.perExample ? new Uint8Array(result.perExample.publicPredictions) : null,
+              trainSliceScore: result.trainSlice?.accuracy ?? null,
+              // The probing guard (lib/leaderboard/ladder.ts): what the public board shows for it.
+              ladderPublicScore: competition.probingGuard ? (await decideLadder(tx, submission, result.public.accuracy, result.public.examples)).shown : null,
+            };
             await tx.score.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...score }, update: score });
             await tx.submission.update({ where: { id: submission.id }, data: { status: "SCORED", format: result.format, finishedAt: new Date(), progress: { phase: "SCORED" } } });
             return true;
           }), log);
           log(`submission ${submission.id} scored: public ${result.public.accuracy.toFixed(4)}`);
+          // After the score is stored, on its own: a mail problem never fails the scoring.
+          if (settled) await enqueueScoredNotice(prisma, submission.id).catch((error: unknown) => log(`submission ${submission.id}: could not queue the "scored" mail: ${(error as Error).message.split("\n")[0]}`));
           break;
         }
         case "failure":

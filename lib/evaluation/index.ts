@@ -15,3 +15,4 @@ export * from "./schemas";
 export type * from "./types";
 export { reportColumnSchemas, reportColumn, reportColumnsOf, readReportColumn, readReport } from "./report";
 export type { ReportColumn, ReportColumnValue, StoredReport, TypedReport } from "./report";
+export { trainSlice, trainSliceIndices, TRAIN_SLICE_SIZE } from "./train-slice";

@@ -11,6 +11,7 @@ import { calibrateEngine } from "@/lib/models";
 import type { EvaluationTask } from "@/lib/sandbox/protocol";
 import { PlatformError } from "./errors";
 import { evaluateSubmission } from "./evaluate";
+import { trainSlice } from "./train-slice";
 import type { EvaluationResult } from "./schemas";
 import type { EvaluationProgress, TestData } from "./types";
 
@@ -31,6 +32,20 @@ async function loadTrainingData(task: EvaluationTask) {
     return await loadDataset(task.dataset.id, "train", { dataDir: task.dataset.dataDir });
   } catch (error) {
     throw new PlatformError(`The competition's training data could not be loaded: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The training slice for the "trained on the test set?" check (./train-slice.ts): only for
+ * competitions on an official test set (an instructor's own set has no training data of its
+ * kind), and only from files already on this machine (never a download from inside a job).
+ */
+async function loadTrainSlice(task: EvaluationTask): Promise<TestData | null> {
+  if (task.customTestSet) return null;
+  try {
+    return trainSlice(await loadDataset(task.dataset.id, "train", { dataDir: task.dataset.dataDir, allowFetch: false }));
+  } catch {
+    return null;
   }
 }
 
@@ -55,6 +70,7 @@ export async function runEvaluationTask(task: EvaluationTask, onProgress: (event
     datasetName: task.dataset.id,
     split: task.split,
     limits: { ...task.limits, rates },
+    trainSlice: { load: () => loadTrainSlice(task) },
     training: { load: () => loadTrainingData(task), settings: task.trainingSettings, budget: task.budget, cpuShare: task.cpuShare },
     // HOLDOUT_SCORING_ENGINE reaches the child's environment (lib/sandbox/spawn.ts). ONNX Runtime
     // gets two threads only when the job has at least two CPUs to itself (one job per 2+ cores).

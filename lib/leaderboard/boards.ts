@@ -1,8 +1,11 @@
 import { AppError } from "@/lib/errors";
+import { accuracyInterval } from "./statistics";
 import type { PrismaClient } from "@/lib/db";
 import { computeStandings, type LeaderboardEntrant, type Standing } from "./standings";
+import { boardUncertainty, loadSplitResults, type Interval, type Uncertainty } from "./uncertainty";
 
-export interface PublicLeaderboardRow {
+/** Each row carries its score's 95% interval and whether it is tied with the entry above (./uncertainty.ts). */
+export interface PublicLeaderboardRow extends Uncertainty {
   /** 1, 2, 3... without gaps; null for baseline rows, which are shown but take no rank. */
   rank: number | null;
   entrant: LeaderboardEntrant;
@@ -12,8 +15,14 @@ export interface PublicLeaderboardRow {
   entries: number;
   /** When the latest of those was submitted. */
   lastSubmissionAt: Date;
-  /** An instructor's entry, shown for reference. */
+  /** An instructor's entry or a labelled reference baseline, shown for reference. */
   isBaseline: boolean;
+  /**
+   * The submission behind the row's score (the best public one; on the private board the best
+   * counted one). Only the course's staff, the entrant themself and baseline rows get it: see
+   * rowsForViewer.
+   */
+  submissionId: string | null;
 }
 
 export interface PrivateLeaderboardRow extends PublicLeaderboardRow {
@@ -23,6 +32,8 @@ export interface PrivateLeaderboardRow extends PublicLeaderboardRow {
   usedFinalSelections: boolean;
   publicRank: number | null;
   publicScore: number;
+  /** 95% interval of publicScore on the public split. */
+  publicInterval: Interval | null;
   /** publicRank - privateRank: positive when the entrant moved up ("shake-up"); null for baselines. */
   rankChange: number | null;
 }
@@ -33,7 +44,11 @@ export interface PrivateLeaderboardOptions {
   now?: Date;
 }
 
-function baseRow(standing: Standing, rank: number | null, score: number): PublicLeaderboardRow {
+function intervalOf(score: number, examples: number | null): Interval | null {
+  return examples ? accuracyInterval(score, examples) : null;
+}
+
+function baseRow(standing: Standing, rank: number | null, score: number, submissionId: string): Omit<PublicLeaderboardRow, keyof Uncertainty> {
   return {
     rank,
     entrant: standing.entrant,
@@ -41,13 +56,26 @@ function baseRow(standing: Standing, rank: number | null, score: number): Public
     entries: standing.submissions.length,
     lastSubmissionAt: standing.lastSubmissionAt,
     isBaseline: standing.isBaseline,
+    submissionId,
   };
+}
+
+/**
+ * A board as one viewer may see it: submission ids (for reports and comparisons) stay on labelled
+ * reference baseline rows, on the viewer's own row (or team's) and, for the course's staff, on every row; other
+ * students' ids are removed, as their reports are not theirs to open (lib/submissions/queries.ts).
+ */
+export function rowsForViewer<T extends PublicLeaderboardRow>(rows: T[], viewer: { id: string; isStaff: boolean }): T[] {
+  if (viewer.isStaff) return rows;
+  return rows.map((row) => (row.entrant.type === "baseline" || row.entrant.id === viewer.id || row.entrant.members.some((member) => member.id === viewer.id) ? row : { ...row, submissionId: null }));
 }
 
 /** The public leaderboard: one row per student or team, by best public score, ties to the earlier submission. */
 export async function publicLeaderboard(prisma: PrismaClient, competitionId: string): Promise<PublicLeaderboardRow[]> {
   const { publicOrder } = await computeStandings(prisma, competitionId);
-  return publicOrder.map((standing) => baseRow(standing, standing.publicRank, standing.publicBest.publicScore));
+  const results = await loadSplitResults(prisma, publicOrder.map((standing) => standing.publicBest.id));
+  const uncertainty = boardUncertainty(publicOrder.map((standing) => ({ score: standing.publicBest.shownPublicScore, isBaseline: standing.isBaseline, results: results.get(standing.publicBest.id)?.public })));
+  return publicOrder.map((standing, i) => ({ ...baseRow(standing, standing.publicRank, standing.publicBest.shownPublicScore, standing.publicBest.id), ...uncertainty[i] }));
 }
 
 /**
@@ -63,11 +91,15 @@ export async function privateLeaderboard(prisma: PrismaClient, competitionId: st
     throw new AppError("FORBIDDEN", `The private leaderboard is revealed when the competition closes at ${closesAt.closesAt.toISOString()}. Until then, follow the public leaderboard.`);
   }
   const { privateOrder } = await computeStandings(prisma, competitionId);
-  return privateOrder.map((standing) => ({
-    ...baseRow(standing, standing.privateRank, standing.privateBest.privateScore),
+  const results = await loadSplitResults(prisma, [...new Set(privateOrder.flatMap((standing) => [standing.privateBest.id, standing.publicBest.id]))]);
+  const uncertainty = boardUncertainty(privateOrder.map((standing) => ({ score: standing.privateBest.privateScore, isBaseline: standing.isBaseline, results: results.get(standing.privateBest.id)?.private })));
+  return privateOrder.map((standing, i) => ({
+    ...baseRow(standing, standing.privateRank, standing.privateBest.privateScore, standing.privateBest.id),
+    ...uncertainty[i],
     usedFinalSelections: standing.usedFinalSelections,
     publicRank: standing.publicRank,
-    publicScore: standing.publicBest.publicScore,
+    publicScore: standing.publicBest.shownPublicScore,
+    publicInterval: intervalOf(standing.publicBest.shownPublicScore, results.get(standing.publicBest.id)?.public.examples ?? null),
     rankChange: standing.publicRank !== null && standing.privateRank !== null ? standing.publicRank - standing.privateRank : null,
   }));
 }

@@ -1,3 +1,4 @@
 export { computeStandings, type LeaderboardEntrant, type ScoredSubmission, type Standing, type Standings } from "./standings";
-export { privateLeaderboard, publicLeaderboard, type PrivateLeaderboardOptions, type PrivateLeaderboardRow, type PublicLeaderboardRow } from "./boards";
+export { privateLeaderboard, publicLeaderboard, rowsForViewer, type PrivateLeaderboardOptions, type PrivateLeaderboardRow, type PublicLeaderboardRow } from "./boards";
 export { selectFinalSubmissions, type FinalSelectionResult } from "./finals";
+export { decideLadder, type LadderDecision } from "./ladder";

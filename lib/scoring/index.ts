@@ -11,3 +11,4 @@ export {
   PROBABILITY_EPSILON,
 } from "./metrics";
 export type { ClassificationReport, PerClassMetrics, ScoreKind } from "./metrics";
+export { bitAt, countBits, discordantCounts, packBits } from "./per-example";
