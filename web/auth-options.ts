@@ -93,12 +93,15 @@ export const authOptions: NextAuthOptions = {
       }
       return token;
     },
+    // What /api/auth/session (and useSession) returns: the account as it is now, and nothing at
+    // all for a session that has ended (password changed or reset, account deleted), instead of
+    // the name and email the old token still carries.
     async session({ session, token }) {
-      if (session.user && token.sub) {
-        const user = session.user as { id?: string; sessionVersion?: number };
-        user.id = token.sub;
-        user.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
-      }
+      if (!token.sub) return session;
+      const version = typeof token.sv === "number" ? token.sv : 0;
+      const row = await db().user.findUnique({ where: { id: token.sub }, select: { name: true, email: true, sessionVersion: true } });
+      if (!row || row.sessionVersion !== version) return { expires: session.expires };
+      session.user = { ...session.user, name: row.name, email: row.email, id: token.sub, sessionVersion: version } as typeof session.user;
       return session;
     },
   },

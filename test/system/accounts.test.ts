@@ -90,7 +90,12 @@ describe("sessions end when the password changes", () => {
     expect((await request("/api/v1/me", { headers: { Cookie: first.cookie! } })).status).toBe(200);
     expect((await request("/courses", { headers: { Cookie: second.cookie! } })).status).toBe(200);
 
+    const sessionOf = async (cookie: string) => JSON.parse((await request("/api/auth/session", { headers: { Cookie: cookie } })).body) as { user?: { name?: string; email?: string } };
+    expect((await sessionOf(first.cookie!)).user?.email).toBe(ada.email);
+
     await changePassword(database.prisma, ada.id, DEFAULT_DEMO_PASSWORD, "ada's new password");
+    // An ended session tells next-auth's session endpoint nothing about whose it was.
+    expect(await sessionOf(first.cookie!)).not.toHaveProperty("user");
     for (const old of [first.cookie!, second.cookie!]) {
       expect((await request("/api/v1/me", { headers: { Cookie: old } })).status).toBe(401);
       const page = await request("/courses", { headers: { Cookie: old } });
