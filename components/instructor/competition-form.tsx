@@ -63,7 +63,13 @@ function toInput(values: CompetitionFormValues, initial: CompetitionFormValues) 
     publicFraction: optional(values.publicFraction),
     splitSeed: optional(values.splitSeed),
     allowedKinds: values.allowedKinds,
-    trainingBudget: { maxEpochs: optional(values.trainingBudget.maxEpochs), maxSeconds: optional(values.trainingBudget.maxSeconds), maxParams: optional(values.trainingBudget.maxParams) },
+    trainingBudget: {
+      maxEpochs: optional(values.trainingBudget.maxEpochs),
+      maxSeconds: optional(values.trainingBudget.maxSeconds),
+      maxParams: optional(values.trainingBudget.maxParams),
+      // Empty: the whole training split (the key is left out, so a cleared limit is removed).
+      maxTrainExamples: optional(values.trainingBudget.maxTrainExamples),
+    },
     resourceLimits: {
       maxUploadBytes: uploadUntouched
         ? initial.resourceLimits.uploadBytes
@@ -82,6 +88,9 @@ function toInput(values: CompetitionFormValues, initial: CompetitionFormValues) 
         ? { kind: "linear", baseline: toNumber(values.linear.baseline), target: toNumber(values.linear.target), maxPoints: toNumber(values.linear.maxPoints) }
         : { kind: "thresholds", thresholds: values.thresholds.map((t) => ({ minScore: toNumber(t.minScore), points: toNumber(t.points) })) },
     latePolicy: values.lateKind === "none" ? { kind: "none" } : { kind: "penalty", perDayFraction: toNumber(values.late.perDayFraction), maxDays: toNumber(values.late.maxDays) },
+    teamSizeLimit: optional(values.teamSizeLimit),
+    teamMergeDeadline: values.teamMergeDeadline || null,
+    probingGuard: values.probingGuard,
   };
 }
 
@@ -433,12 +442,13 @@ export function CompetitionForm({
 
       <fieldset className="space-y-4">
         <legend className="text-base font-semibold">Training budget (definitions)</legend>
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           {(
             [
               ["maxEpochs", "Maximum epochs"],
               ["maxSeconds", "Maximum seconds"],
               ["maxParams", "Maximum parameters"],
+              ["maxTrainExamples", "Maximum training examples"],
             ] as const
           ).map(([key, label]) => {
             const path = `trainingBudget.${key}`;
@@ -447,7 +457,16 @@ export function CompetitionForm({
                 <label htmlFor={fieldId(path)} className="block text-sm font-medium">
                   {label}
                 </label>
-                <input id={fieldId(path)} inputMode="numeric" value={values.trainingBudget[key]} onChange={(e) => setIn("trainingBudget", key, e.target.value)} className={inputCls(path)} {...described(path)} />
+                <input
+                  id={fieldId(path)}
+                  inputMode="numeric"
+                  value={values.trainingBudget[key]}
+                  placeholder={key === "maxTrainExamples" ? "all" : undefined}
+                  onChange={(e) => setIn("trainingBudget", key, e.target.value)}
+                  className={inputCls(path)}
+                  {...described(path, key === "maxTrainExamples")}
+                />
+                {key === "maxTrainExamples" && <Hint path={path}>Empty: the whole training split. A number: an evenly spread subset of that many (for CPU-only servers).</Hint>}
                 <ErrorText path={path} />
               </div>
             );
@@ -612,6 +631,55 @@ export function CompetitionForm({
             </div>
           </div>
         )}
+      </fieldset>
+
+      <fieldset className="space-y-4">
+        <legend className="text-base font-semibold">Teams</legend>
+        <p className="text-sm text-slate-600">
+          With a limit above 1, students form teams on the competition page and invite classmates with a code. A team shares one daily limit, one final selection and one
+          grade.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div className="space-y-1">
+            <label htmlFor={fieldId("teamSizeLimit")} className="block text-sm font-medium">
+              Team size limit
+            </label>
+            <input id={fieldId("teamSizeLimit")} type="number" min={1} max={20} value={values.teamSizeLimit} onChange={(e) => set("teamSizeLimit", e.target.value)} className={inputCls("teamSizeLimit")} {...described("teamSizeLimit", true)} />
+            <Hint path="teamSizeLimit">1 = individual work (no teams).</Hint>
+            <ErrorText path="teamSizeLimit" />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor={fieldId("teamMergeDeadline")} className="block text-sm font-medium">
+              Team deadline
+            </label>
+            <input
+              id={fieldId("teamMergeDeadline")}
+              type="datetime-local"
+              value={isClient ? toLocalInput(values.teamMergeDeadline) : ""}
+              onChange={(e) => set("teamMergeDeadline", fromLocalInput(e.target.value))}
+              className={inputCls("teamMergeDeadline")}
+              {...described("teamMergeDeadline", true)}
+            />
+            <Hint path="teamMergeDeadline">After this, teams cannot be formed, joined or left. Empty: until the close.</Hint>
+            <ErrorText path="teamMergeDeadline" />
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="space-y-2">
+        <legend className="text-base font-semibold">Probing guard</legend>
+        <label className="flex items-start gap-2 text-sm">
+          <input id={fieldId("probingGuard")} type="checkbox" checked={values.probingGuard} onChange={(e) => set("probingGuard", e.target.checked)} className="mt-0.5 size-4" />
+          <span>
+            <span className="font-medium">Show a new public score only when it is clearly better</span> (the Ladder, Blum &amp; Hardt 2015). A student&apos;s public board
+            score moves only when a submission beats their best shown score by more than 1/√n of the public split (1.8 points for 3,000 public images).
+          </span>
+        </label>
+        <p className="text-sm text-slate-600">
+          Trade-off: students who submit many small variants can no longer climb the board on lucky noise, so the public ranking stays closer to the private one and the
+          shake-up at the close is smaller; but genuine small improvements do not show on the board either, which some students find discouraging. Each report still
+          shows that submission&apos;s own public accuracy and says why the board did or did not move. Off by default; it applies to submissions scored while it is on.
+        </p>
       </fieldset>
 
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-4">

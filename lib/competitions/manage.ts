@@ -33,6 +33,7 @@ const FIELD_LABELS: Record<keyof CompetitionSettings, string> = {
   latePolicy: "late policy",
   teamSizeLimit: "team size limit",
   teamMergeDeadline: "team deadline",
+  probingGuard: "probing guard",
 };
 
 /** Every setting of a competition, in one list: the form, the diff and the database row share it. */

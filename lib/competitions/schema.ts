@@ -144,6 +144,8 @@ export const competitionInputSchema = z
         z.date({ error: "Enter the team deadline as a date and time (e.g. 2026-03-01T09:00:00Z), or leave it empty for the close." }).nullable(),
       )
       .default(null),
+    /** The probing guard: the Ladder on the public board (lib/leaderboard/ladder.ts). */
+    probingGuard: z.boolean({ error: "The probing guard is on (true) or off (false)." }).default(false),
   })
   .superRefine((value, ctx) => {
     if (value.opensAt.getTime() >= value.closesAt.getTime()) {

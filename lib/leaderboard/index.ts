@@ -2,3 +2,4 @@ export { computeStandings, type LeaderboardEntrant, type ScoredSubmission, type 
 export { privateLeaderboard, publicLeaderboard, rowsForViewer, type PrivateLeaderboardOptions, type PrivateLeaderboardRow, type PublicLeaderboardRow } from "./boards";
 export { selectFinalSubmissions, type FinalSelectionResult } from "./finals";
 export { decideLadder, type LadderDecision } from "./ladder";
+export { ladderView, probingGuardNote, scoreInterval, type LadderView } from "./explain";

@@ -6,7 +6,7 @@
  */
 
 /** Packs one flag per example into a bitset (bit i set = example i correct). */
-export function packBits(flags: ArrayLike<boolean | number>): Uint8Array {
+export function packBits(flags: ArrayLike<boolean | number>): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(Math.ceil(flags.length / 8));
   for (let i = 0; i < flags.length; i++) if (flags[i]) out[i >> 3] |= 1 << (i & 7);
   return out;

@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { readReport } from "@/lib/evaluation/report";
+import { ladderView, scoreInterval } from "@/lib/leaderboard/explain";
 import type { PrismaClient } from "@/lib/db";
 import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
 import { can, isStaffRole } from "@/lib/courses/permissions";
@@ -66,7 +67,22 @@ export async function submissionForViewer(prisma: PrismaClient, submissionId: st
     /** Seconds until a worker should start it, from the lane's backlog and measured job times; null when not queued or no worker runs. */
     queueEtaSeconds: queue?.etaSeconds ?? null,
     queueLane: queue?.lane ?? null,
-    score: score ? { metric: score.metric, public: score.publicScore, publicLoss: score.publicLoss, private: showPrivate ? score.privateScore : null, privateLoss: showPrivate ? score.privateLoss : null } : null,
+    score: score
+      ? (() => {
+          // Intervals and the probing guard's explanation (lib/leaderboard/explain.ts); per-example results never leave the server.
+          const split = report ? readReport(report).splitInfo : null;
+          return {
+            metric: score.metric,
+            public: score.publicScore,
+            publicLoss: score.publicLoss,
+            publicInterval: scoreInterval(score.publicScore, split?.publicCount),
+            private: showPrivate ? score.privateScore : null,
+            privateLoss: showPrivate ? score.privateLoss : null,
+            privateInterval: showPrivate ? scoreInterval(score.privateScore, split?.privateCount) : null,
+            ladder: ladderView(score, split?.publicCount ?? null),
+          };
+        })()
+      : null,
     // The typed report (lib/evaluation/report.ts): every JSON column parsed with its schema.
     report: report
       ? (() => {

@@ -18,7 +18,8 @@ export interface CompetitionFormValues {
   publicFraction: string;
   splitSeed: string;
   allowedKinds: Array<"WEIGHTS" | "DEFINITION">;
-  trainingBudget: { maxEpochs: string; maxSeconds: string; maxParams: string };
+  /** maxTrainExamples: "" trains on the whole training split. */
+  trainingBudget: { maxEpochs: string; maxSeconds: string; maxParams: string; maxTrainExamples: string };
   /** The upload limit is edited in MB; `uploadBytes` keeps the stored byte count so an untouched limit is sent back exactly. */
   resourceLimits: { maxUploadMb: string; maxParams: string; maxFlops: string; memoryMb: string; timeoutSeconds: string; uploadBytes?: string };
   gradingKind: "linear" | "thresholds";
@@ -26,6 +27,11 @@ export interface CompetitionFormValues {
   thresholds: Array<{ minScore: string; points: string }>;
   lateKind: "none" | "penalty";
   late: { perDayFraction: string; maxDays: string };
+  /** "1" = individual work. */
+  teamSizeLimit: string;
+  /** ISO instant, or "" for "until the close". */
+  teamMergeDeadline: string;
+  probingGuard: boolean;
 }
 
 const text = (value: unknown, fallback: unknown = ""): string => (value === undefined || value === null ? String(fallback ?? "") : String(value));
@@ -54,7 +60,7 @@ export function defaultFormValues(now = new Date()): CompetitionFormValues {
     publicFraction: "0.3",
     splitSeed: "",
     allowedKinds: ["WEIGHTS", "DEFINITION"],
-    trainingBudget: { maxEpochs: text(DEFAULT_TRAINING_BUDGET.maxEpochs), maxSeconds: text(DEFAULT_TRAINING_BUDGET.maxSeconds), maxParams: text(DEFAULT_TRAINING_BUDGET.maxParams) },
+    trainingBudget: { maxEpochs: text(DEFAULT_TRAINING_BUDGET.maxEpochs), maxSeconds: text(DEFAULT_TRAINING_BUDGET.maxSeconds), maxParams: text(DEFAULT_TRAINING_BUDGET.maxParams), maxTrainExamples: "" },
     resourceLimits: {
       maxUploadMb: text(DEFAULT_RESOURCE_LIMITS.maxUploadBytes / (1024 * 1024)),
       maxParams: text(DEFAULT_RESOURCE_LIMITS.maxParams),
@@ -70,6 +76,9 @@ export function defaultFormValues(now = new Date()): CompetitionFormValues {
     ],
     lateKind: DEFAULT_LATE_POLICY.kind,
     late: { perDayFraction: "0.1", maxDays: "3" },
+    teamSizeLimit: "1",
+    teamMergeDeadline: "",
+    probingGuard: false,
   };
 }
 
@@ -97,7 +106,7 @@ export function formValuesFromCompetition(competition: Competition): Competition
     publicFraction: text(competition.publicFraction),
     splitSeed: text(competition.splitSeed),
     allowedKinds: competition.allowedKinds,
-    trainingBudget: { maxEpochs: text(budget.maxEpochs), maxSeconds: text(budget.maxSeconds), maxParams: text(budget.maxParams) },
+    trainingBudget: { maxEpochs: text(budget.maxEpochs), maxSeconds: text(budget.maxSeconds), maxParams: text(budget.maxParams), maxTrainExamples: budget.maxTrainExamples === undefined ? "" : text(budget.maxTrainExamples) },
     resourceLimits: {
       maxUploadMb: text(Math.round((Number(limits.maxUploadBytes) / (1024 * 1024)) * 100) / 100),
       maxParams: text(limits.maxParams),
@@ -115,5 +124,8 @@ export function formValuesFromCompetition(competition: Competition): Competition
     thresholds,
     lateKind: late.kind === "penalty" ? "penalty" : "none",
     late: { perDayFraction: text(late.perDayFraction ?? late.perDay, "0.1"), maxDays: text(late.maxDays, "3") },
+    teamSizeLimit: text(competition.teamSizeLimit),
+    teamMergeDeadline: competition.teamMergeDeadline?.toISOString() ?? "",
+    probingGuard: competition.probingGuard,
   };
 }

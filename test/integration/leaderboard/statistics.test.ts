@@ -16,7 +16,7 @@ let database: TestDatabase;
 let courseId: string;
 
 /** Correctness of n examples with the first `correct` right and the rest wrong (shifted by `offset`, wrapping). */
-function bits(n: number, correct: number, offset = 0): Uint8Array {
+function bits(n: number, correct: number, offset = 0): Uint8Array<ArrayBuffer> {
   return packBits(Array.from({ length: n }, (_, i) => (i - offset + n) % n < correct));
 }
 

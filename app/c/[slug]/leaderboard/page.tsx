@@ -4,7 +4,9 @@ import { LeaderboardTable, type BoardRow } from "@/components/competition/leader
 import { LocalTime } from "@/components/local-time";
 import { Alert, Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
-import { privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
+import { privateLeaderboard, publicLeaderboard, rowsForViewer } from "@/lib/leaderboard";
+import { probingGuardNote } from "@/lib/leaderboard/explain";
+import { TIE_EXPLANATION } from "@/lib/leaderboard/uncertainty";
 import { isStudentPreview, loadCompetition } from "@/web/view/competition";
 import { formatSplit, plural } from "@/web/view/format";
 
@@ -20,9 +22,11 @@ export default async function LeaderboardPage({ params, searchParams }: { params
   const asInstructor = isStaff && !preview;
   // After the close everyone sees the private board; before, instructors may look at it (?board=private).
   const wantsPrivate = closed ? query.board !== "public" : asInstructor && query.board === "private";
-  const rows: BoardRow[] = wantsPrivate
-    ? await privateLeaderboard(db(), competition.id, { asInstructor })
-    : await publicLeaderboard(db(), competition.id);
+  // Submission ids only where the viewer may open the report (staff: every row).
+  const rows: BoardRow[] = rowsForViewer(wantsPrivate ? await privateLeaderboard(db(), competition.id, { asInstructor }) : await publicLeaderboard(db(), competition.id), {
+    id: user.id,
+    isStaff: asInstructor,
+  });
   const board = wantsPrivate ? "private" : "public";
   const ranked = rows.filter((row) => !row.isBaseline).length;
   const base = `/c/${competition.slug}/leaderboard`;
@@ -76,7 +80,34 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           )}
         </div>
       ) : (
-        <LeaderboardTable rows={rows} viewerId={user.id} board={board} />
+        asInstructor ? (
+          // Staff pick 2-4 entries (baselines included) and compare them side by side.
+          <form action={`/c/${competition.slug}/compare`} method="get" data-testid="leaderboard-compare">
+            <LeaderboardTable rows={rows} viewerId={user.id} board={board} slug={competition.slug} selectable />
+            <button type="submit" className="mt-3 rounded-md border border-indigo-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-800 hover:bg-indigo-50">
+              Compare selected (2-4)
+            </button>
+          </form>
+        ) : (
+          <LeaderboardTable rows={rows} viewerId={user.id} board={board} slug={competition.slug} />
+        )
+      )}
+      {rows.some((row) => row.tiedWithAbove) && (
+        <p className="mt-4 text-sm text-slate-700" data-testid="tie-explanation">
+          {TIE_EXPLANATION}
+        </p>
+      )}
+      {board === "public" && competition.probingGuard && (
+        <p className="mt-2 text-sm text-slate-700" data-testid="probing-guard-note">
+          {probingGuardNote()}
+        </p>
+      )}
+      {closed && (
+        <p className="mt-2 text-sm">
+          <Link href={`/c/${competition.slug}/leaderboard/shake-up`} className="text-indigo-700 underline">
+            Shake-up: public rank against private rank, with intervals
+          </Link>
+        </p>
       )}
       <p className="mt-4 text-xs text-slate-600">Baseline rows (shaded, unranked) are the instructors&apos; reference models. Ties go to the earlier submission.</p>
     </Card>

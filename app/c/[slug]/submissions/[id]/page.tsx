@@ -5,9 +5,12 @@ import { ConfusionMatrix } from "@/components/report/confusion-matrix";
 import { MisclassifiedGallery } from "@/components/report/misclassified-gallery";
 import { ModelSummaryTable } from "@/components/report/model-summary";
 import { PerClassBars } from "@/components/report/per-class-bars";
+import { RobustnessPanel } from "@/components/report/robustness-panel";
 import { TrainingCurves } from "@/components/report/training-curves";
+import { ScoreInterval } from "@/components/competition/score-interval";
 import { LiveStatus, type LiveState } from "@/components/submission/live-status";
 import { Pill, StatusBadge } from "@/components/ui/badge";
+import { lateLabel } from "@/lib/submissions/late";
 import { Alert, Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { isStudentPreview } from "@/web/view/competition";
@@ -54,6 +57,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
   const live: LiveState = {
     status: submission.status,
     queuePosition: submission.queuePosition,
+    queueEtaSeconds: submission.queueEtaSeconds,
     failureReason: submission.failureReason,
     progress,
     curves: curves ? { epochs: curves.epochs, bestEpoch: curves.bestEpoch, overfitStartEpoch: curves.overfitStartEpoch } : null,
@@ -74,8 +78,13 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             <span data-testid="header-status">
               <StatusBadge status={submission.status} disqualified={Boolean(submission.disqualifiedReason)} />
             </span>
-            {submission.isBaseline && <Pill tone="amber">baseline</Pill>}
+            {submission.isBaseline && <Pill tone="amber">{submission.baselineLabel ? `baseline: ${submission.baselineLabel}` : "baseline"}</Pill>}
             {submission.selectedForFinal && <Pill tone="indigo">final selection</Pill>}
+            {submission.isLate && (
+              <span title="Uploaded after the deadline: this penalty, fixed at upload, comes off its grade." data-testid="late-mark">
+                <Pill tone="amber">{lateLabel(submission.latePenalty)}</Pill>
+              </span>
+            )}
           </h2>
           <p className="text-sm text-slate-600">
             {submission.viewerIsStaff ? <>by {submission.user.name} · </> : null}
@@ -84,6 +93,11 @@ export default async function SubmissionPage({ params, searchParams }: { params:
           </p>
           {submission.note && <p className="text-sm text-slate-800">“{submission.note}”</p>}
         </div>
+        {submission.status === "SCORED" && (
+          <Link href={`/c/${submission.competition.slug}/compare?ids=${submission.id}`} className="rounded-md border border-indigo-300 bg-white px-3 py-1.5 text-sm font-medium text-indigo-800 hover:bg-indigo-50" data-testid="compare-with">
+            Compare with…
+          </Link>
+        )}
       </div>
 
       {submission.disqualifiedReason && (
@@ -92,7 +106,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </Alert>
       )}
 
-      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} canCancel={!submission.viewerIsStaff} />}
+      {!finished && <LiveStatus key={`${submission.status}-${progress.epoch ?? ""}`} submissionId={submission.id} initial={live} hasTraining={submission.kind === "DEFINITION"} canCancel={!submission.viewerIsStaff && submission.viewerIsOwner} />}
 
       {submission.status === "FAILED" && (
         <section role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6">
@@ -107,6 +121,11 @@ export default async function SubmissionPage({ params, searchParams }: { params:
       )}
       {submission.status === "CANCELLED" && <Alert kind="info">This submission was cancelled and was not scored. It does not count against your daily limit.</Alert>}
 
+      {submission.score?.ladder && (
+        <p className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700" data-testid="ladder-explanation">
+          {submission.score.ladder.text}
+        </p>
+      )}
       {submission.score && (
         <section aria-labelledby="scores-heading" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <h2 id="scores-heading" className="sr-only">
@@ -117,6 +136,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             <p className="text-3xl font-semibold tabular-nums" data-testid="public-score">
               {formatScore(submission.score.public)}
             </p>
+            <ScoreInterval interval={submission.score.publicInterval} />
             <p className="text-xs text-slate-600">loss {formatNumber(submission.score.publicLoss)}</p>
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -124,6 +144,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             {submission.score.private !== null ? (
               <>
                 <p className="text-3xl font-semibold tabular-nums">{formatScore(submission.score.private)}</p>
+                <ScoreInterval interval={submission.score.privateInterval} />
                 <p className="text-xs text-slate-600">{submission.competition.closed ? "final" : "visible to instructors only until the close"}</p>
               </>
             ) : (
@@ -189,6 +210,18 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             {curves.source === "history" ? "From the training history you uploaded." : "Recorded while Holdout trained your architecture."}
             {curves.stopReason ? ` Training stopped: ${curves.stopReason}.` : ""}
           </p>
+          {report?.curves?.scoredEpoch ? (
+            <p className="mb-1 text-sm text-slate-700" data-testid="scored-epoch">
+              {report.curves.restoredBestWeights
+                ? `Scored with the weights of epoch ${report.curves.scoredEpoch}, the one with the lowest validation loss: early stopping restored them (training ran to epoch ${report.curves.epochs.at(-1)?.epoch ?? "?"}).`
+                : `Scored with the weights of epoch ${report.curves.scoredEpoch}, the last one trained.`}
+            </p>
+          ) : null}
+          {report?.curves?.augmentation && (
+            <p className="mb-3 text-sm text-slate-700" data-testid="augmentation-applied">
+              Augmentation applied while training: {report.curves.augmentation.length ? report.curves.augmentation.join("; ") : "none"}.
+            </p>
+          )}
           <TrainingCurves epochs={curves.epochs} bestEpoch={curves.bestEpoch} overfitStartEpoch={curves.overfitStartEpoch} generalizationGap={curves.generalizationGap} />
         </Card>
       )}
@@ -214,6 +247,13 @@ export default async function SubmissionPage({ params, searchParams }: { params:
             </Card>
           )}
         </div>
+      )}
+
+      {submission.status === "SCORED" && report?.robustness && (
+        <Card>
+          <h2 className="mb-1 text-lg font-semibold">Robustness: shifted, rotated and noisy images</h2>
+          <RobustnessPanel robustness={report.robustness} />
+        </Card>
       )}
 
       {summary && (
