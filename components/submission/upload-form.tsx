@@ -37,6 +37,78 @@ function describeFile(file: File): string {
   return "unknown file type";
 }
 
+/** The free model check's answer (POST /api/v1/competitions/{slug}/check, lib/submissions/model-check.ts). */
+interface ModelCheckAnswer {
+  ok: boolean;
+  format: string | null;
+  summary: { totalParams: number; layers: unknown[] } | null;
+  trial: { examples: number; declared: TrialRun; others: TrialRun[]; error: string | null } | null;
+  errors: string[];
+  warnings: string[];
+  remainingToday: number | null;
+}
+interface TrialRun {
+  preprocessing: unknown;
+  accuracy: number;
+}
+
+type ModelCheckState = { status: "checking" } | { status: "done"; answer: ModelCheckAnswer } | { status: "refused"; message: string };
+
+const preprocessingName = (p: unknown) => (p === "raw" ? "raw pixels 0–255" : p === "1/255" ? "scaled to 0–1 (x / 255)" : "standardized (mean/std)");
+
+/** The check's result under the chosen files: the trial's accuracy, warnings (with the fix they name) and errors. */
+function ModelCheckPanel({ state }: { state: ModelCheckState }) {
+  if (state.status === "checking") {
+    return (
+      <p role="status" data-testid="model-check" data-state="checking" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
+        Checking your model (free: nothing is stored, no submission is used)…
+      </p>
+    );
+  }
+  if (state.status === "refused") {
+    return (
+      <p role="status" data-testid="model-check" data-state="refused" className="rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
+        The free check did not run: {state.message}
+      </p>
+    );
+  }
+  const { answer } = state;
+  const trial = answer.trial;
+  const tone = !answer.ok ? "border-red-200 bg-red-50 text-red-900" : answer.warnings.length > 0 ? "border-amber-300 bg-amber-50 text-amber-950" : "border-green-200 bg-green-50 text-green-900";
+  return (
+    <div role="status" data-testid="model-check" data-state={answer.ok ? (answer.warnings.length > 0 ? "warning" : "passed") : "failed"} className={`rounded-md border px-4 py-3 text-sm ${tone}`}>
+      <p className="font-semibold">{answer.ok ? (answer.warnings.length > 0 ? "Check passed, with warnings" : "Check passed") : "An upload of these files would be refused"}</p>
+      {answer.ok && answer.format && (
+        <p className="mt-1">
+          {answer.format}
+          {answer.summary ? `, ${answer.summary.layers.length} layers, ${answer.summary.totalParams.toLocaleString("en-US")} parameters` : ""}.
+        </p>
+      )}
+      {trial && !trial.error && (
+        <p className="mt-1" data-testid="model-check-trial">
+          On {trial.examples} images of the public split: <strong className="tabular-nums">{(trial.declared.accuracy * 100).toFixed(1)} %</strong> with {preprocessingName(trial.declared.preprocessing)}
+          {trial.others.length > 0 && ` (${trial.others.map((run) => `${(run.accuracy * 100).toFixed(1)} % with ${preprocessingName(run.preprocessing)}`).join("; ")})`}.
+        </p>
+      )}
+      {(answer.errors.length > 0 || answer.warnings.length > 0) && (
+        <ul className="mt-2 list-disc space-y-1 pl-5">
+          {answer.errors.map((item, index) => (
+            <li key={`e${index}`} className="whitespace-pre-wrap">
+              {item}
+            </li>
+          ))}
+          {answer.warnings.map((item, index) => (
+            <li key={`w${index}`} className="whitespace-pre-wrap">
+              {item}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="mt-2 text-xs opacity-80">This check is free: nothing was stored{answer.remainingToday !== null ? ` and you still have ${answer.remainingToday} submissions today` : ""}.</p>
+    </div>
+  );
+}
+
 const STATUS_TITLES: Record<number, string> = {
   400: "The submission was refused",
   401: "You are signed out",
@@ -104,6 +176,48 @@ export function UploadForm({ slug, allowedKinds, maxUploadBytes, maxEpochs, chan
   const [clientError, setClientError] = useState<string | null>(null);
   const isClient = useIsClient();
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const [modelCheck, setModelCheck] = useState<ModelCheckState | null>(null);
+
+  // The free model check runs as soon as files are chosen, and again when the kind or the
+  // preprocessing changes (the previous one is abandoned). It never changes the choices.
+  useEffect(() => {
+    if (files.length === 0 || totalBytes > maxUploadBytes) {
+      setModelCheck(null);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      const body = new FormData();
+      body.set("kind", kind === "WEIGHTS" ? "weights" : "definition");
+      if (preprocessing === "standardize") {
+        const form = formRef.current ? new FormData(formRef.current) : null;
+        const list = (name: string) => String(form?.get(name) ?? "").split(/[\s,;]+/).filter(Boolean).join(",");
+        if (!list("mean") || !list("std")) {
+          setModelCheck({ status: "refused", message: "enter the mean and std to check the model with them." });
+          return;
+        }
+        body.set("preprocessing", `mean=${list("mean")};std=${list("std")}`);
+      } else body.set("preprocessing", preprocessing);
+      for (const file of files) body.append("files", file, file.name);
+      setModelCheck({ status: "checking" });
+      try {
+        const response = await fetch(`/api/v1/competitions/${encodeURIComponent(slug)}/check`, { method: "POST", body, headers: { Accept: "application/json" }, signal: controller.signal });
+        const text = await response.text();
+        if (response.ok) setModelCheck({ status: "done", answer: (JSON.parse(text) as { check: ModelCheckAnswer }).check });
+        else {
+          const problem = problemFrom(response.status, text);
+          setModelCheck({ status: "refused", message: [problem.message, ...problem.items].filter(Boolean).join(" ") });
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) setModelCheck({ status: "refused", message: `Holdout could not be reached (${(error as Error).message}). You can still submit.` });
+      }
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [files, kind, preprocessing, slug, totalBytes, maxUploadBytes]);
 
   // Files chosen before the page finished loading (before React listened) still count.
   useEffect(() => {
@@ -176,6 +290,8 @@ export function UploadForm({ slug, allowedKinds, maxUploadBytes, maxEpochs, chan
           rotationDegrees: number("rotationDegrees") ?? 0,
           widthShift: number("widthShift") ?? 0,
           heightShift: number("heightShift") ?? 0,
+          zoom: number("zoom") ?? 0,
+          cropPadding: number("cropPadding") ?? 0,
         },
       };
       body.set("trainingSettings", JSON.stringify(settings));
@@ -220,7 +336,7 @@ export function UploadForm({ slug, allowedKinds, maxUploadBytes, maxEpochs, chan
   const percent = progress === null ? 0 : Math.round(progress * 100);
 
   return (
-    <form onSubmit={onSubmit} className="space-y-6" noValidate aria-describedby={disabledReason ? `${id}-disabled` : undefined} data-ready={isClient ? "true" : undefined}>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-6" noValidate aria-describedby={disabledReason ? `${id}-disabled` : undefined} data-ready={isClient ? "true" : undefined}>
       {disabledReason && (
         <div id={`${id}-disabled`}>
           <Alert kind="info">{disabledReason}</Alert>
@@ -336,6 +452,7 @@ export function UploadForm({ slug, allowedKinds, maxUploadBytes, maxEpochs, chan
             <li className="px-3 py-2 text-right text-xs text-slate-600">Total {formatBytes(totalBytes)}</li>
           </ul>
         )}
+        {modelCheck && <ModelCheckPanel state={modelCheck} />}
       </div>
 
       <div className="grid gap-4 sm:grid-cols-2">
@@ -419,7 +536,14 @@ export function UploadForm({ slug, allowedKinds, maxUploadBytes, maxEpochs, chan
               <Field id={`${id}-heightShift`} label="Height shift (fraction)">
                 <input id={`${id}-heightShift`} name="heightShift" type="number" step="0.05" min="0" max="0.5" defaultValue="0" disabled={busy} className={inputClass} />
               </Field>
+              <Field id={`${id}-zoom`} label="Zoom (± fraction)">
+                <input id={`${id}-zoom`} name="zoom" type="number" step="0.05" min="0" max="0.5" defaultValue="0" disabled={busy} className={inputClass} />
+              </Field>
+              <Field id={`${id}-cropPadding`} label="Random crop: padding (px)" hint="CIFAR-10 recipe: pad with black, crop back at random (4 is usual).">
+                <input id={`${id}-cropPadding`} name="cropPadding" type="number" step="1" min="0" max="16" defaultValue="0" disabled={busy} className={inputClass} aria-describedby={`${id}-cropPadding-hint`} />
+              </Field>
             </div>
+            <p className="mt-2 text-xs text-slate-600">Applied to each training batch only; validation and scoring see the images as they are. Keras augmentation layers in your model (RandomFlip, RandomTranslation, RandomRotation, RandomZoom, RandomCrop) also act while Holdout trains it.</p>
           </fieldset>
         </fieldset>
       )}

@@ -6,6 +6,7 @@
 import { describeTrainingSplit } from "@/lib/evaluation/train-split";
 import { epochRecordSchema, misclassifiedExampleSchema, perClassMetricsSchema, splitInfoSchema, type CurveSummary, type EngineReport, type EpochRecord, type MisclassifiedExample, type PerClassMetrics, type SplitMetrics, type TrainingSplit } from "@/lib/evaluation/schemas";
 import type { ModelSummary, SummaryLayer } from "@/lib/models/summary";
+import { augmentationSchema, describeAugmentation } from "@/lib/models/training-settings";
 
 export type { CurveSummary, EpochRecord, MisclassifiedExample, PerClassMetrics, SplitMetrics, ModelSummary, SummaryLayer };
 
@@ -197,14 +198,9 @@ export interface TrainingSettingsView {
 
 export function parseTrainingSettings(value: Json): TrainingSettingsView | null {
   if (!isRecord(value)) return null;
-  const augmentation: string[] = [];
-  if (isRecord(value.augmentation)) {
-    const a = value.augmentation;
-    if (a.horizontalFlip === true) augmentation.push("horizontal flip");
-    if (num(a.rotationDegrees)) augmentation.push(`rotation ±${a.rotationDegrees}°`);
-    if (num(a.widthShift)) augmentation.push(`width shift ±${Math.round((a.widthShift as number) * 100)} %`);
-    if (num(a.heightShift)) augmentation.push(`height shift ±${Math.round((a.heightShift as number) * 100)} %`);
-  }
+  // The settings' one schema and its words (lib/models/training-settings.ts); older rows lack newer keys.
+  const parsedAugmentation = augmentationSchema.safeParse(isRecord(value.augmentation) ? value.augmentation : {});
+  const augmentation = parsedAugmentation.success ? describeAugmentation(parsedAugmentation.data) : [];
   return {
     optimizer: str(value.optimizer),
     learningRate: num(value.learningRate),

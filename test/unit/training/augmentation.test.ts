@@ -190,3 +190,32 @@ describe("robustness perturbations", () => {
     expect(Array.from(addNoise(Uint8Array.from([0, 255]), 1000, 1)).every((v) => v === 0 || v === 255)).toBe(true);
   });
 });
+
+describe("RandomCrop in a Keras definition", () => {
+  it("builds with the target's shape, pads-then-crops in training and resizes like Keras when scoring", { timeout: 120_000 }, async () => {
+    const { loadSubmissionModel } = await import("@/lib/models");
+    const { k3 } = await import("@/test/unit/models/helpers/keras-configs");
+    const config = k3.sequential([8, 8, 1], [
+      k3.layer("ZeroPadding2D", { name: "pad", padding: [[2, 2], [2, 2]] }),
+      k3.layer("RandomCrop", { name: "crop", height: 8, width: 8, seed: 1 }),
+      k3.layer("Flatten", { name: "flatten" }),
+      k3.layer("Dense", { name: "head", units: 2, activation: "softmax" }),
+    ]);
+    const loaded = await loadSubmissionModel([{ name: "model.json", data: new TextEncoder().encode(JSON.stringify(config)) }], { dataset: { name: "tiny", shape: [8, 8, 1], numClasses: 2 }, track: "architecture" });
+    try {
+      expect(loaded.summary.layers.find((l) => l.name === "crop")?.outputShape).toBe("(None, 8, 8, 1)");
+      expect(loaded.warnings.map((w) => w.message).join("\n")).toContain("Layer 'crop' (RandomCrop) crops at random only during training");
+      const model = loaded.model as tf.LayersModel;
+      const crop = model.getLayer("crop");
+      const image = tf.tensor4d(Array.from({ length: 144 }, (_, i) => i), [1, 12, 12, 1]);
+      // Training: an 8x8 window of the padded 12x12 image.
+      const window = values(crop.apply(image, { training: true }) as tf.Tensor);
+      expect(window[1] - window[0]).toBe(1);
+      expect(window[8] - window[0]).toBe(12);
+      // Scoring: the whole 12x12 resized to 8x8 (Keras' smart_resize), not a crop.
+      expect(values(crop.apply(image, { training: false }) as tf.Tensor)).toEqual(values(tf.image.resizeBilinear(image as tf.Tensor4D, [8, 8], false, true)));
+    } finally {
+      loaded.dispose();
+    }
+  });
+});
