@@ -46,12 +46,40 @@ const envSchema = z.object({
   HOLDOUT_DEMO_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   /** Set to "false" to skip seeding the demo course. */
   HOLDOUT_DEMO: z.enum(["true", "false"]).default("true"),
+  /**
+   * The demo competitions' training budget, as JSON over the defaults, applied when they are first
+   * made, e.g. {"maxEpochs": 2, "maxTrainExamples": 3000} for quick demo baselines on a small CPU
+   * machine (the competition's settings page shows and changes it later).
+   */
+  HOLDOUT_DEMO_TRAINING_BUDGET: optionalString.pipe(
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: 'must be JSON, e.g. {"maxEpochs": 2, "maxTrainExamples": 3000}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z
+          .object({ maxEpochs: z.number().int().min(1), maxSeconds: z.number().int().min(10), maxParams: z.number().int().min(1), maxTrainExamples: z.number().int().min(1) }, { error: "must be a JSON object" })
+          .partial()
+          .strict(),
+      )
+      .optional(),
+  ),
   /** Where embedded PostgreSQL, the auth secret and local files live. */
   HOLDOUT_HOME: z.string().default(".holdout"),
   /** Parallel jobs per worker process. */
   WORKER_CONCURRENCY: intFrom(1, 1, 64),
-  /** TF.js backend: auto picks tfjs-node-gpu > tfjs-node > wasm > cpu. */
-  HOLDOUT_BACKEND: z.enum(["auto", "tensorflow", "wasm", "cpu"]).default("auto"),
+  /**
+   * TF.js backend: auto picks tfjs-node-gpu > tfjs-node > wasm > cpu; "gpu" (tfjs-node-gpu on a GPU
+   * TensorFlow sees) and "tensorflow" (native only) never fall back: their engine failing to load
+   * is the platform's failure, retried (lib/engine/backend.ts).
+   */
+  HOLDOUT_BACKEND: z.enum(["auto", "gpu", "tensorflow", "wasm", "cpu"]).default("auto"),
   /**
    * Scoring engine: auto = ONNX Runtime (native CPU) for every layers model the exporter
    * translates, TF.js for the rest (the report says why); onnx = the same, but a runtime that
@@ -94,6 +122,31 @@ const envSchema = z.object({
    * worker also deletes stored files no submission or test set uses any more.
    */
   HOLDOUT_RETENTION_DAYS: intFrom(30, 1, 36_500),
+  /**
+   * Outgoing mail (lib/mail): smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465
+   * (TLS from the start). Unset: Holdout sends no mail, and reset and claim links are shown to the
+   * instructor to hand out.
+   */
+  SMTP_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((value) => {
+        try {
+          const url = new URL(value);
+          return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+        } catch {
+          return false;
+        }
+      }, "must look like smtp://user:password@host:587 or smtps://user:password@host:465 (percent-encode special characters in the password)")
+      .optional(),
+  ),
+  /** The From: address of Holdout's mail, e.g. "Holdout <holdout@uni.edu>". Unset: holdout@ + the SMTP host. */
+  MAIL_FROM: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address such as holdout@uni.edu or "Holdout <holdout@uni.edu>"')
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -52,8 +52,19 @@ export function registerStartCommand(program: Command) {
           }
           if (config.HOLDOUT_DEMO === "true" && demoPlan.seed) {
             const datasets = await builtInDatasetAvailability();
-            const seeded = await seedDemo(prisma, { password: demoPlan.password, mustChangePassword: demoPlan.mustChangePassword, availableDatasets: datasets.filter((d) => d.available).map((d) => d.id) });
+            const seeded = await seedDemo(prisma, {
+              password: demoPlan.password,
+              mustChangePassword: demoPlan.mustChangePassword,
+              availableDatasets: datasets.filter((d) => d.available).map((d) => d.id),
+              trainingBudget: config.HOLDOUT_DEMO_TRAINING_BUDGET,
+            });
             demoSeeded = seeded.competitions;
+            // The lecture's reference baselines, once per demo competition (not again on a restart).
+            const { queueDemoBaselines } = await import("@/lib/baselines/demo");
+            const instructor = DEMO_ACCOUNTS.find((account) => account.role === "INSTRUCTOR")!;
+            for (const queued of await queueDemoBaselines(prisma, { instructorEmail: instructor.email, competitionSlugs: seeded.competitions })) {
+              log(`demo baselines queued for ${queued.slug}: ${queued.labels.join(", ")} (the worker trains them when no student's job waits)`);
+            }
             for (const missing of datasets.filter((d) => !d.available)) log(`no demo competition for ${missing.id}: its verified test files are not on this machine (fetch them: ${missing.fetchCommand})`);
           } else if (config.HOLDOUT_DEMO === "true" && !demoPlan.seed) {
             log(`no demo course: ${demoPlan.reason}`);

@@ -26,9 +26,11 @@ export function CompetitionTabs({ slug, isInstructor, isStaff = isInstructor }: 
     { href: base, label: "Overview" },
     { href: `${base}/submit`, label: "Submit" },
     { href: `${base}/leaderboard`, label: "Leaderboard" },
+    { href: `${base}/compare`, label: "Compare" },
     { href: `${base}/manage`, label: "Settings", instructorOnly: true },
     { href: `${base}/manage/submissions`, label: "All submissions", staffOnly: true },
     { href: `${base}/manage/grades`, label: "Grades", staffOnly: true },
+    { href: `${base}/manage/teams`, label: "Teams & extensions", staffOnly: true },
   ];
   const visible = tabs.filter((tab) => (tab.instructorOnly ? isInstructor && !preview : tab.staffOnly ? isStaff && !preview : true));
   const isActive = (tab: Tab) => (tab.href === base ? pathname === base || pathname.startsWith(`${base}/submissions`) : pathname === tab.href);

@@ -64,7 +64,14 @@ const DESCRIPTIONS: Record<BuiltInDatasetId, string> = {
  */
 export async function seedDemo(
   prisma: PrismaClient,
-  options: { password: string; availableDatasets: BuiltInDatasetId[]; now?: Date; mustChangePassword?: boolean },
+  options: {
+    password: string;
+    availableDatasets: BuiltInDatasetId[];
+    now?: Date;
+    mustChangePassword?: boolean;
+    /** Over DEFAULT_TRAINING_BUDGET for competitions made now (HOLDOUT_DEMO_TRAINING_BUDGET): small budgets for quick demo baselines. */
+    trainingBudget?: Partial<typeof DEFAULT_TRAINING_BUDGET & { maxTrainExamples: number }>;
+  },
 ): Promise<{ courseId: string; competitions: string[] }> {
   const now = options.now ?? new Date();
   const passwordHash = await hashPassword(options.password);
@@ -102,7 +109,7 @@ export async function seedDemo(
           opensAt: new Date(now.getTime() - 24 * 3600 * 1000),
           closesAt: new Date(now.getTime() + 14 * 24 * 3600 * 1000),
           splitSeed: 20261128,
-          trainingBudget: DEFAULT_TRAINING_BUDGET,
+          trainingBudget: { ...DEFAULT_TRAINING_BUDGET, ...options.trainingBudget },
           resourceLimits: DEFAULT_RESOURCE_LIMITS,
           gradingScheme: { kind: "linear", baseline: info.baseline, target: info.target, maxPoints: 100 },
           latePolicy: DEFAULT_LATE_POLICY,

@@ -23,6 +23,8 @@ export interface PublicLeaderboardRow extends Uncertainty {
    * rowsForViewer.
    */
   submissionId: string | null;
+  /** The late penalty of the submission behind the score (fixed at upload; the board ranks its score as it is); null when it was on time. */
+  latePenalty: number | null;
 }
 
 export interface PrivateLeaderboardRow extends PublicLeaderboardRow {
@@ -57,7 +59,13 @@ function baseRow(standing: Standing, rank: number | null, score: number, submiss
     lastSubmissionAt: standing.lastSubmissionAt,
     isBaseline: standing.isBaseline,
     submissionId,
+    latePenalty: lateOf(standing, submissionId),
   };
+}
+
+function lateOf(standing: Standing, submissionId: string): number | null {
+  const submission = standing.submissions.find((s) => s.id === submissionId);
+  return submission?.isLate ? (submission.latePenalty ?? 0) : null;
 }
 
 /**

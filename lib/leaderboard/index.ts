@@ -3,3 +3,4 @@ export { privateLeaderboard, publicLeaderboard, rowsForViewer, type PrivateLeade
 export { selectFinalSubmissions, type FinalSelectionResult } from "./finals";
 export { decideLadder, type LadderDecision } from "./ladder";
 export { ladderView, probingGuardNote, scoreInterval, type LadderView } from "./explain";
+export { integrityReport, NEAR_IDENTICAL, type ContaminationFlag, type CopyFlag, type IntegrityReport } from "./integrity";

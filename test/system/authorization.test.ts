@@ -17,8 +17,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NEXT_DIST_DIR } from "@/cli/web-build";
+import { addDrawnDigit, createDigitCollection, makeTestSetFromCollection } from "@/lib/competitions/digit-collections";
 import { loadDataset } from "@/lib/datasets";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { DIGIT_STROKES, strokeImage } from "@/test/helpers/drawing";
 import { startTestServer, type TestServer } from "@/test/helpers/server";
 import { discoverAppRoutes, fetchRsc, fetchText, fillPattern, inPool, REPO_ROOT, routerStateTree, seedSystemWorld, studentNumber, type AppRoute, type FetchedText, type PersonKey, type SystemWorld } from "@/test/helpers/system";
 import { sessionCookie } from "@/test/integration/api/helpers";
@@ -102,9 +105,13 @@ const TABLE: Record<string, Case> = {
   "PAGE /c/[slug]": { expect: courseScoped("signin", 200, 404) },
   "PAGE /c/[slug]/leaderboard": { expect: courseScoped("signin", 200, 404) },
   "PAGE /c/[slug]/submit": { expect: courseScoped("signin", 200, 404) },
+  // Comparing submissions: the report's rule for each one (the owner and the course's staff; a classmate a 404).
+  "PAGE /c/[slug]/compare": { expect: { ...courseScoped("signin", 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 }, search: "?ids=[id]" },
   // Settings (and close now): instructors; all submissions and grades: also the TA.
   "PAGE /c/[slug]/manage": { expect: manage("signin", 403, 404, 200) },
   "PAGE /c/[slug]/manage/grades": { expect: see("signin", 403, 404, 200) },
+  // Teams and extensions: the course's staff see them (only instructors grant extensions, in the page's actions).
+  "PAGE /c/[slug]/manage/teams": { expect: see("signin", 403, 404, 200) },
   "PAGE /c/[slug]/manage/submissions": { expect: see("signin", 403, 404, 200) },
   // A submission: its owner and the course's staff (TAs included); anyone else a 404.
   "PAGE /c/[slug]/submissions/[id]": { expect: { ...courseScoped("signin", 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
@@ -112,6 +119,10 @@ const TABLE: Record<string, Case> = {
   "PAGE /instructor/courses/[courseId]": { expect: instructorPage() },
   "PAGE /instructor/courses/[courseId]/competitions/new": { expect: instructorPage() },
   "PAGE /instructor/courses/[courseId]/roster": { expect: instructorPage() },
+  "PAGE /instructor/courses/[courseId]/digits": { expect: instructorPage() },
+  "PAGE /instructor/courses/[courseId]/digits/[collectionId]": { expect: instructorPage() },
+  // Drawing digits: members of the course (students see counts only, and draw only while allowed).
+  "PAGE /courses/[courseId]/digits/[collectionId]": { expect: courseScoped("signin", 200, 404) },
   // Site administrators only.
   "PAGE /admin": { expect: { ...signedIn("signin", 403), admin: 200 } },
 
@@ -131,10 +142,28 @@ const TABLE: Record<string, Case> = {
   "GET /api/v1/competitions/[slug]/submissions": { expect: courseScoped(401, 200, 404) },
   // Authorized callers get as far as the file check (422: nothing is stored).
   "POST /api/v1/competitions/[slug]/submissions": { expect: courseScoped(401, 422, 404), body: notAModel },
+  // The free model check answers the course's people with its verdict (200, ok false: nothing is stored).
+  "POST /api/v1/competitions/[slug]/check": { expect: courseScoped(401, 200, 404), body: notAModel },
   // Documented (docs/api.md): 403 for everyone but the course's instructors, other courses' people included.
   // The course's students: 403; people of another course: 404, as for a competition that does not exist.
   "GET /api/v1/competitions/[slug]/grades.csv": { expect: see(401, 403, 404, 200) },
   "GET /api/v1/competitions/[slug]/leaderboard.csv": { expect: see(401, 403, 404, 200) },
+  // Teams. The target competitions are individual work (team size limit 1): forming, joining and
+  // leaving are refused (403) to everyone in the course (staff never form teams), 404 outside it.
+  "GET /api/v1/competitions/[slug]/team": { expect: courseScoped(401, 200, 404) },
+  "POST /api/v1/competitions/[slug]/team": { expect: courseScoped(401, 403, 404), body: () => JSON.stringify({ name: "Intruders" }) },
+  "DELETE /api/v1/competitions/[slug]/team": { expect: courseScoped(401, 403, 404) },
+  "POST /api/v1/competitions/[slug]/team/join": { expect: courseScoped(401, 403, 404), body: () => JSON.stringify({ code: "T-AAAAAAAAAA" }) },
+  "GET /api/v1/competitions/[slug]/teams": { expect: see(401, 403, 404, 200) },
+  // Extensions: staff see them; instructors grant (an empty body: 400) and withdraw them (the id is not an extension: 404).
+  "GET /api/v1/competitions/[slug]/extensions": { expect: see(401, 403, 404, 200) },
+  "PUT /api/v1/competitions/[slug]/extensions": { expect: manage(401, 403, 404, 400), body: () => "{}" },
+  "DELETE /api/v1/competitions/[slug]/extensions/[id]": { expect: manage(401, 403, 404, 404) },
+  // Reference baselines: instructors of the course list and add them (an empty body: 400, nothing queued).
+  "GET /api/v1/competitions/[slug]/baselines": { expect: manage(401, 403, 404, 200) },
+  "POST /api/v1/competitions/[slug]/baselines": { expect: manage(401, 403, 404, 400), body: () => "{}" },
+  // Starter files: every member of the course.
+  "GET /api/v1/competitions/[slug]/starter/[file]": { expect: courseScoped(401, 200, 404), params: { file: "cnn.py" } },
   // A submission, its report and its images: the owner and the course's staff (TAs included).
   "GET /api/v1/submissions/[id]": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
   "GET /api/v1/submissions/[id]/report": { expect: { ...courseScoped(401, 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 } },
@@ -155,6 +184,15 @@ const TABLE: Record<string, Case> = {
   "POST /api/v1/courses/[courseId]/roster": { expect: manage(401, 403, 404, 400), body: () => "" },
   "GET /api/v1/courses/[courseId]/staff": { expect: see(401, 403, 404, 200) },
   "POST /api/v1/courses/[courseId]/staff": { expect: manage(401, 403, 404, 400), body: () => "{}" },
+  // Drawn digits. Listing: staff; creating, changing, making test sets: instructors (a body that fails validation: 400).
+  "GET /api/v1/courses/[courseId]/digit-collections": { expect: see(401, 403, 404, 200) },
+  "POST /api/v1/courses/[courseId]/digit-collections": { expect: manage(401, 403, 404, 400), body: () => "{}" },
+  // One collection: every member (students get counts, not drawings).
+  "GET /api/v1/digit-collections/[collectionId]": { expect: courseScoped(401, 200, 404) },
+  "PATCH /api/v1/digit-collections/[collectionId]": { expect: manage(401, 403, 404, 400), body: () => JSON.stringify({ owner: "me" }) },
+  // The target collections do not let students draw: students and TAs 403, instructors get as far as validation.
+  "POST /api/v1/digit-collections/[collectionId]/digits": { expect: manage(401, 403, 404, 400), body: () => "{}" },
+  "POST /api/v1/digit-collections/[collectionId]/test-set": { expect: manage(401, 403, 404, 400), body: () => JSON.stringify({ owner: "me" }) },
   // Only the owner may withdraw a submission, and only while it is queued (the target is scored: 409).
   "POST /api/v1/submissions/[id]/cancel": { expect: { ...courseScoped(401, 404, 404), student: 409 } },
 };
@@ -179,6 +217,22 @@ interface Target {
   people: Record<Exclude<Role, "anonymous">, PersonKey>;
 }
 let targets: Target[];
+/** Per course: a digit collection (students may not draw), one drawing in it, and a test set made of it. */
+let drawn: Record<Target["name"], { collectionId: string; digitId: string; testSetId: string }>;
+
+async function seedDrawnDigits(courseId: string, instructorId: string) {
+  const collection = await createDigitCollection(database.prisma, instructorId, courseId, { name: "Matrix digits" });
+  const added = await addDrawnDigit(database.prisma, instructorId, collection.id, { label: 1, width: 280, height: 280, pixels: Buffer.from(strokeImage(DIGIT_STROKES[1], 10)).toString("base64") });
+  const preview = await makeTestSetFromCollection(database.prisma, instructorId, collection.id);
+  return { collectionId: collection.id, digitId: added.digit.id, testSetId: preview.testSet.id };
+}
+
+/** A small valid drawing (a bar on a 28x28 canvas) for the refused calls. */
+const smallDrawing = () => {
+  const pixels = new Uint8Array(784);
+  for (let y = 4; y < 24; y++) pixels[y * 28 + 13] = pixels[y * 28 + 14] = 255;
+  return { label: 1, width: 28, height: 28, pixels: Buffer.from(pixels).toString("base64") };
+};
 
 interface Marker {
   what: string;
@@ -195,15 +249,16 @@ beforeAll(async () => {
   for (const person of Object.values(world.people)) cookies[person.key] = await sessionCookie(server.url, person.email);
 
   const { A, B } = world.courses;
+  drawn = { A: await seedDrawnDigits(A.id, world.people[A.instructor].id), B: await seedDrawnDigits(B.id, world.people[B.instructor].id) };
   targets = [
     {
       name: "A",
-      params: { slug: A.slug, id: world.submissions.ada.id, courseId: A.id, image: "0.png" },
+      params: { slug: A.slug, id: world.submissions.ada.id, courseId: A.id, image: "0.png", collectionId: drawn.A.collectionId },
       people: { student: "ada", classmate: "alan", outsiderStudent: "bob", instructor: "grace", coInstructor: "cora", ta: "tara", outsiderInstructor: "olga", admin: "root" },
     },
     {
       name: "B",
-      params: { slug: B.slug, id: world.submissions.bob.id, courseId: B.id, image: "0.png" },
+      params: { slug: B.slug, id: world.submissions.bob.id, courseId: B.id, image: "0.png", collectionId: drawn.B.collectionId },
       people: { student: "bob", classmate: "carol", outsiderStudent: "ada", instructor: "olga", coInstructor: "coby", ta: "tom", outsiderInstructor: "grace", admin: "root" },
     },
   ];
@@ -455,6 +510,32 @@ const ACTIONS: Record<string, ActionCase | "public"> = {
     args: (target) => [target.params.slug, [target.params.id]],
     state: () => database.prisma.submission.findMany({ select: { id: true, selectedForFinal: true }, orderBy: { id: "asc" } }),
   },
+  // Teams: only the course's students form, join and leave them.
+  createTeamAction: {
+    denied: ["anonymous", "outsiderStudent", "instructor", "coInstructor", "ta", "outsiderInstructor", "admin"],
+    args: (target) => [target.params.slug, "Intruders"],
+    state: () => database.prisma.team.count(),
+  },
+  joinTeamAction: {
+    denied: ["anonymous", "outsiderStudent", "instructor", "coInstructor", "ta", "outsiderInstructor", "admin"],
+    args: (target) => [target.params.slug, "T-AAAAAAAAAA"],
+    state: () => database.prisma.teamMember.count(),
+  },
+  leaveTeamAction: {
+    denied: ["anonymous", "outsiderStudent", "instructor", "coInstructor", "ta", "outsiderInstructor", "admin"],
+    args: (target) => [target.params.slug],
+    state: () => database.prisma.teamMember.count(),
+  },
+  setExtensionAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [world.courses[target.name].competitionId, { email: world.people[target.people.student].email, closesAt: "2099-01-01T00:00:00Z", reason: "sneaky" }],
+    state: () => database.prisma.extension.findMany({ select: { id: true, closesAt: true }, orderBy: { id: "asc" } }),
+  },
+  removeExtensionAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [world.courses[target.name].competitionId, "no-such-extension"],
+    state: () => database.prisma.extension.count(),
+  },
   rescoreAction: { denied: STAFF_ONLY, args: (target) => [world.courses[target.name].competitionId], state: () => database.prisma.job.count() },
   disqualifyAction: {
     denied: STAFF_ONLY,
@@ -494,6 +575,11 @@ const ACTIONS: Record<string, ActionCase | "public"> = {
     args: (target) => [target.params.courseId, { slug: "intruder-comp", title: "Intruder", datasetId: "mnist" }, true],
     state: () => database.prisma.competition.count(),
   },
+  addBaselineAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [world.courses[target.name].competitionId, "mlp"],
+    state: () => database.prisma.submission.findMany({ select: { id: true }, orderBy: { id: "asc" } }),
+  },
   closeNowAction: {
     denied: STAFF_ONLY,
     args: (target) => [world.courses[target.name].competitionId],
@@ -509,6 +595,27 @@ const ACTIONS: Record<string, ActionCase | "public"> = {
     args: (target) => [target.params.courseId, { email: world.people[target.people.classmate].email, role: "TA" }],
     state: () => database.prisma.enrollment.findMany({ select: { id: true, role: true }, orderBy: { id: "asc" } }),
   },
+  removeStaffAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [target.params.courseId, world.people[target.people.ta].id],
+    state: () => database.prisma.enrollment.findMany({ select: { id: true, role: true }, orderBy: { id: "asc" } }),
+  },
+  changeMemberRoleAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [target.params.courseId, world.people[target.people.classmate].id, "TA"],
+    state: () => database.prisma.enrollment.findMany({ select: { id: true, role: true }, orderBy: { id: "asc" } }),
+  },
+  deleteTestSetAction: { denied: STAFF_ONLY, args: (target) => [drawn[target.name].testSetId], state: () => database.prisma.testSet.findMany({ select: { id: true }, orderBy: { id: "asc" } }) },
+  createDigitCollectionAction: { denied: STAFF_ONLY, args: (target) => [target.params.courseId, { name: "Intruder digits" }], state: () => database.prisma.digitCollection.count() },
+  updateDigitCollectionAction: {
+    denied: STAFF_ONLY,
+    args: (target) => [drawn[target.name].collectionId, { studentsMayDraw: true }],
+    state: () => database.prisma.digitCollection.findMany({ select: { id: true, studentsMayDraw: true, closedAt: true }, orderBy: { id: "asc" } }),
+  },
+  // The target collections do not let students draw: the course's TA and students are refused too.
+  addDrawnDigitAction: { denied: STAFF_ONLY, args: (target) => [drawn[target.name].collectionId, smallDrawing()], state: () => database.prisma.drawnDigit.count() },
+  deleteDrawnDigitAction: { denied: STAFF_ONLY, args: (target) => [drawn[target.name].digitId], state: () => database.prisma.drawnDigit.findMany({ select: { id: true }, orderBy: { id: "asc" } }) },
+  makeDigitTestSetAction: { denied: STAFF_ONLY, args: (target) => [drawn[target.name].collectionId, "Intruder set"], state: () => database.prisma.testSet.count() },
   // Instructor accounts may create courses; students, TAs (student accounts) and the administrator may not.
   createCourseAction: {
     denied: ["anonymous", "student", "classmate", "outsiderStudent", "ta", "admin"],
@@ -533,7 +640,7 @@ interface ManifestAction {
 }
 
 function serverActions(): ManifestAction[] {
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, NEXT_DIST_DIR, "server/server-reference-manifest.json"), "utf8")) as {
     node: Record<string, { exportedName?: string; workers: Record<string, unknown> }>;
   };
   return Object.entries(manifest.node).map(([id, entry]) => {

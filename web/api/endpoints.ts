@@ -3,7 +3,7 @@
  * a test checks that both name every route.
  */
 export interface EndpointDoc {
-  method: "GET" | "POST" | "PUT" | "PATCH";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   summary: string;
   who: string;
@@ -79,6 +79,37 @@ export const ENDPOINTS: EndpointDoc[] = [
     ],
   },
   {
+    method: "POST",
+    path: "/api/v1/competitions/{slug}/check",
+    summary:
+      "Free model check before you submit (multipart/form-data, the same fields as a submission): the upload's checks plus a trial on 200 fixed public-split images, with the declared preprocessing and with raw / 1/255. Stores nothing and never uses a daily slot; warns (and names the fix) when the declared preprocessing scores near chance and another far better.",
+    who: "students and instructors of the course, whenever an upload would be allowed (also after today's submissions are used); 30 checks per person per 15 minutes",
+    params: [
+      { name: "files", description: "as for a submission" },
+      { name: "kind", description: '"weights" (default) or "definition" (checked, not tried: it has no trained weights)' },
+      { name: "preprocessing", description: 'as for a submission: "1/255" (default), "raw" or "mean=…;std=…"' },
+      { name: "trainingSettings", description: "definition track, as for a submission" },
+    ],
+    curl: `curl ${AUTH} \\
+  -F preprocessing=1/255 -F files=@model.h5 \\
+  $HOLDOUT_URL/api/v1/competitions/mnist/check`,
+    response: `{ "check": { "ok": true, "kind": "WEIGHTS", "preprocessing": "1/255", "format": "Keras HDF5 (Keras 2.2.4)",
+  "summary": { "name": "sequential", "totalParams": 42358, "layers": [ … ], … },
+  "trial": { "examples": 200, "split": "public",
+    "declared": { "preprocessing": "1/255", "correct": 19, "accuracy": 0.095 },
+    "others": [ { "preprocessing": "raw", "correct": 198, "accuracy": 0.99 } ], "warnings": ["…"], "error": null },
+  "errors": [], "warnings": ["On 200 images of the public split, your model scores 9.5% with the declared preprocessing 1/255 (0..1), … Submit it with preprocessing \\"raw\\" …"],
+  "remainingToday": 3, "stored": false } }`,
+    errors: [
+      { status: 400, when: "as for a submission (not multipart, no files, unknown kind or preprocessing)" },
+      { status: 403, when: "the competition is not open (upcoming or closed)" },
+      { status: 404, when: "no such competition in your courses" },
+      { status: 413, when: "over the upload limit" },
+      { status: 429, when: "more than 30 checks in 15 minutes (Retry-After), or the API rate limit" },
+      { status: 503, when: "the checking children are busy or failed (Retry-After); nothing counted" },
+    ],
+  },
+  {
     method: "GET",
     path: "/api/v1/competitions/{slug}/submissions",
     summary: "Your own submissions in a competition, newest first.",
@@ -99,7 +130,7 @@ export const ENDPOINTS: EndpointDoc[] = [
   "id": "clx…", "competition": { "slug": "mnist", "title": "MNIST digits", "closed": false },
   "kind": "weights", "format": "keras", "note": null,
   "status": "TRAINING", "progress": { "phase": "TRAINING", "epoch": 3, "totalEpochs": 10, "fraction": 0.3, "etaSeconds": 42 },
-  "queuePosition": null, "failureReason": null, "failureSource": null, "disqualifiedReason": null, "selectedForFinal": false,
+  "queuePosition": null, "queueEtaSeconds": null, "failureReason": null, "failureSource": null, "disqualifiedReason": null, "selectedForFinal": false,
   "createdAt": "…", "startedAt": "…", "finishedAt": null,
   "score": { "metric": "accuracy", "public": 0.9912, "publicLoss": 0.031, "private": null, "privateLoss": null },
   "curves": { "epochs": [ { "epoch": 1, "loss": 0.41, "valLoss": 0.2, … } ], "bestEpoch": 1, … } | null,
@@ -156,13 +187,56 @@ export const ENDPOINTS: EndpointDoc[] = [
     curl: `curl ${AUTH} "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard?board=public"`,
     response: `{ "competition": { "slug": "mnist", "title": "MNIST digits", "phase": "open", "closesAt": "…" }, "board": "public",
   "rows": [ { "rank": 1, "entrant": { "id": "…", "type": "user", "name": "Ada", "members": [ { "id": "…", "name": "Ada" } ] },
-    "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false } ] }
-private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChange"`,
+    "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false, "submissionId": "…" } ] }
+private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChange"
+reference baselines: "entrant": { "type": "baseline", "name": "CNN", … }, "rank": null; "submissionId" is null on other students' rows`,
     errors: [
       { status: 400, when: "board is not public or private" },
       { status: 403, when: "private board before the close, for students" },
       { status: 404, when: "no such competition in your courses" },
     ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/baselines",
+    summary: "The reference baselines offered for the competition's data (MLP and CNN for 28x28 grayscale, CNN and CNN + augmentation for 32x32 colour) and the ones it has.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/baselines`,
+    response: `{ "baselines": [ { "id": "mlp", "label": "MLP", "description": "Multilayer perceptron 784-512-512-512 with dropout 0.2 (the lecture's MNIST MLP)",
+    "params": 932362, "existing": { "id": "clx…", "status": "SCORED" } }, { "id": "cnn", "label": "CNN", …, "existing": null } ] }`,
+    errors: [
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such competition in your courses" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/competitions/{slug}/baselines",
+    summary:
+      "Adds a reference baseline: a definition Holdout trains on the competition's data within its training budget, in the low-priority lane (after every student's job), then shown on the leaderboard as a shaded, unranked row with its label.",
+    who: "instructors of the course",
+    params: [{ name: "baseline (JSON body)", description: "mlp, cnn or cnn-augmented (see GET …/baselines)" }],
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @baseline.json $HOLDOUT_URL/api/v1/competitions/mnist/baselines   # baseline.json: {"baseline": "cnn"}`,
+    response: `201 { "submission": { "id": "clx…", "status": "QUEUED", "kind": "DEFINITION", "baselineLabel": "CNN",
+    "trainingSettings": { "optimizer": "adam", "learningRate": 0.001, "batchSize": 128, "epochs": 10, … }, "createdAt": "…" } }`,
+    errors: [
+      { status: 400, when: "no baseline field, or one this competition does not offer (the message lists them)" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such competition in your courses" },
+      { status: 409, when: "the competition already has this baseline queued, training or scored" },
+      { status: 422, when: "the baseline has more parameters than the training budget allows" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/starter/{file}",
+    summary:
+      "A reference baseline as a starter file: {id}.py, a short Keras 3 script that builds, compiles and trains it (the baseline's settings) and saves model.keras and history.json to upload; {id}.json, its Keras JSON (model.to_json()), which can also be submitted as a definition.",
+    who: "students and instructors of the course",
+    params: [{ name: "file", description: "mlp.py, mlp.json, cnn.py, cnn.json (28x28 grayscale data); cnn.py, cnn.json, cnn-augmented.py, cnn-augmented.json (32x32 colour)" }],
+    curl: `curl ${AUTH} -o cnn.py $HOLDOUT_URL/api/v1/competitions/mnist/starter/cnn.py`,
+    response: "text/x-python or application/json (Content-Disposition: attachment; {slug}-{id}.py / .json)",
+    errors: [{ status: 404, when: "no such competition in your courses, or no such starter file (the message lists them)" }],
   },
   {
     method: "GET",
@@ -195,6 +269,104 @@ moodle: ID number,Email address,{competition title}`,
       { status: 400, when: "board is not public or private" },
       { status: 403, when: "a student of this competition's course" },
       { status: 404, when: "no such competition, or not in your courses (same answer)" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/team",
+    summary: "Your team in this competition (null when you compete on your own; members see its invite code) and the competition's team rules.",
+    who: "students and staff of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/team`,
+    response: `{ "team": { "id": "clx…", "name": "Gradient Descenders", "inviteCode": "T-ABCD234XYZ", "members": [ { "id": "clx…", "name": "Ada" } ], "createdAt": "…" },
+  "teams": { "enabled": true, "sizeLimit": 3, "deadline": "2026-03-08T00:00:00.000Z", "open": true } }`,
+    errors: [{ status: 404, when: "no such competition in your courses" }],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/competitions/{slug}/team",
+    summary: "Start a team with you as its first member (JSON { name }). Its invite code lets classmates join until the team deadline.",
+    who: "students of the course",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @team.json $HOLDOUT_URL/api/v1/competitions/mnist/team   # team.json: {"name": "Gradient Descenders"}`,
+    response: `201 Created\n{ "team": { "id": "clx…", "name": "Gradient Descenders", "inviteCode": "T-ABCD234XYZ", "members": [ … ] } }`,
+    errors: [
+      { status: 400, when: "a name shorter than 2 or longer than 60 characters" },
+      { status: 403, when: "individual work (team size limit 1), after the team deadline, or a staff member" },
+      { status: 404, when: "no such competition in your courses" },
+      { status: 409, when: "you are already in a team, or the name is taken" },
+    ],
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/competitions/{slug}/team",
+    summary: "Leave your team before the team deadline. Its submissions stay the team's; a team left empty without submissions is deleted.",
+    who: "students in a team",
+    curl: `curl ${AUTH} -X DELETE $HOLDOUT_URL/api/v1/competitions/mnist/team`,
+    response: `{ "left": true, "teamDeleted": false }`,
+    errors: [
+      { status: 403, when: "after the team deadline" },
+      { status: 404, when: "not in a team, or no such competition in your courses" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/competitions/{slug}/team/join",
+    summary: "Join the team with this invite code (JSON { code }; case and the T- prefix do not matter). The size limit holds even when several students join at once.",
+    who: "students of the course",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @join.json $HOLDOUT_URL/api/v1/competitions/mnist/team/join   # join.json: {"code": "T-ABCD234XYZ"}`,
+    response: `{ "team": { "id": "clx…", "name": "Gradient Descenders", "inviteCode": "T-ABCD234XYZ", "members": [ … ] } }`,
+    errors: [
+      { status: 403, when: "individual work, after the team deadline, or a staff member" },
+      { status: 404, when: "no team with that code in this competition" },
+      { status: 409, when: "the team is full, or you are already in a team" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/teams",
+    summary: "Every team of the competition with its members and invite code.",
+    who: "instructors and TAs of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/teams`,
+    response: `{ "teams": [ { "id": "clx…", "name": "Gradient Descenders", "inviteCode": "T-ABCD234XYZ", "members": [ { "id": "clx…", "name": "Ada" } ], "createdAt": "…" } ] }`,
+    errors: [
+      { status: 403, when: "a student of the course" },
+      { status: 404, when: "no such competition in your courses" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/competitions/{slug}/extensions",
+    summary: "The competition's extensions: a later deadline for one student or one team.",
+    who: "instructors and TAs of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/competitions/mnist/extensions`,
+    response: `{ "extensions": [ { "id": "clx…", "user": { "id": "clx…", "name": "Ada", "email": "ada@uni.edu" }, "team": null, "closesAt": "2026-03-18T23:59:00.000Z", "reason": "illness", "createdAt": "…" } ] }`,
+    errors: [
+      { status: 403, when: "a student of the course" },
+      { status: 404, when: "no such competition in your courses" },
+    ],
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/competitions/{slug}/extensions",
+    summary: "Grant (or replace) an extension: JSON { email or userId, or teamId; closesAt; reason }. Uploads before closesAt are on time, with no late penalty; the late policy starts after it.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -X PUT -H "Content-Type: application/json" -d @ext.json $HOLDOUT_URL/api/v1/competitions/mnist/extensions   # ext.json: {"email": "ada@uni.edu", "closesAt": "2026-03-18T23:59:00Z", "reason": "illness"}`,
+    response: `{ "extension": { "id": "clx…", "user": { … }, "team": null, "closesAt": "2026-03-18T23:59:00.000Z", "reason": "illness", "createdAt": "…" } }`,
+    errors: [
+      { status: 400, when: "no or two targets, a bad time, or a time not after the close" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such competition, student or team" },
+    ],
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/competitions/{slug}/extensions/{id}",
+    summary: "Withdraw an extension.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -X DELETE $HOLDOUT_URL/api/v1/competitions/mnist/extensions/EXTENSION_ID`,
+    response: `{ "removed": true }`,
+    errors: [
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such competition or extension" },
     ],
   },
   {
@@ -345,6 +517,22 @@ moodle: ID number,Email address,{competition title}`,
   },
   {
     method: "POST",
+    path: "/api/v1/password-resets",
+    summary:
+      "A one-time password reset link (JSON: email, or userId). Without mail (no SMTP_URL) the link is returned to hand out; with mail it is mailed to the account and not returned. Works once, for 24 hours; using it ends the account's sessions.",
+    who: "instructors (students of a course they teach; student accounts only) and site administrators (any account)",
+    params: [{ name: "email or userId", description: "the account whose password to reset" }],
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @reset.json $HOLDOUT_URL/api/v1/password-resets   # reset.json: {"email": "ada@uni.edu"}`,
+    response: `201 Created
+{ "reset": { "userId": "clx…", "email": "ada@uni.edu", "delivery": "link", "expiresAt": "…", "url": "https://…/reset-password?token=hpr_…" } }
+(with mail: "delivery": "mail" and no url)`,
+    errors: [
+      { status: 400, when: "no email or userId; or the account has no password yet (it needs a claim link)" },
+      { status: 404, when: "no such student in the courses you teach (administrators: no such account)" },
+    ],
+  },
+  {
+    method: "POST",
     path: "/api/v1/courses/{courseId}/competitions",
     summary: "Create a competition (JSON: the new-competition form's fields: slug, title, description, datasetId, opensAt, closesAt, dailyLimit, publicFraction, testSetId, ...). 201 with the competition as GET /api/v1/competitions/{slug} gives it.",
     who: "instructors of the course",
@@ -356,6 +544,86 @@ moodle: ID number,Email address,{competition title}`,
       { status: 404, when: "no such course among yours" },
       { status: 409, when: "the slug is taken, or the course is archived" },
       { status: 422, when: "the dataset's verified files are not on this server (the message says how to fetch them)" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/courses/{courseId}/digit-collections",
+    summary: "The course's drawn-digit collections, with how many digits of each class (0..9) each holds and whether students may draw now.",
+    who: "instructors and TAs of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/courses/COURSE_ID/digit-collections`,
+    response: `{ "collections": [ { "id": "clx…", "name": "Week 3 digits", "studentsMayDraw": true, "studentsUntil": "2026-03-01T09:00:00.000Z",
+  "openToStudents": true, "count": 120, "perClassCounts": [12, 12, 11, 13, 12, 12, 12, 12, 12, 12], "testSetId": null, … } ] }`,
+    errors: [
+      { status: 403, when: "a student of the course" },
+      { status: 404, when: "no such course among yours" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/courses/{courseId}/digit-collections",
+    summary: "Create a drawn-digit collection (JSON { name, studentsMayDraw?, studentsUntil? }). Students and TAs may draw until studentsUntil (none: until it is closed); instructors always.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @collection.json $HOLDOUT_URL/api/v1/courses/COURSE_ID/digit-collections   # collection.json: {"name": "Week 3 digits", "studentsMayDraw": true, "studentsUntil": "2026-03-01T09:00:00Z"}`,
+    response: `201 Created\n{ "collection": { "id": "clx…", "name": "Week 3 digits", "count": 0, … } }`,
+    errors: [
+      { status: 400, when: "no name, or a bad date" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such course among yours" },
+    ],
+  },
+  {
+    method: "GET",
+    path: "/api/v1/digit-collections/{collectionId}",
+    summary: "One collection with its counts per class. Its staff also get every drawing: label, author, the stored 28x28 pixels (base64, white on black) and a PNG; students get how many they drew.",
+    who: "members of the course",
+    curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/digit-collections/COLLECTION_ID`,
+    response: `{ "collection": { "id": "clx…", "count": 120, "perClassCounts": [ … ], "digits": [ { "id": "clx…", "label": 7, "author": "Grace", "pixels": "AAAA…", "image": "data:image/png;base64,…" } ],
+  "viewer": { "role": "INSTRUCTOR", "mayDraw": true, "mayManage": true, "drawnByYou": 40 } } }`,
+    errors: [{ status: 404, when: "no such collection in your courses" }],
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/digit-collections/{collectionId}",
+    summary: "Change a collection (JSON, any of: name, studentsMayDraw, studentsUntil, close: true to stop students drawing now).",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -X PATCH -H "Content-Type: application/json" -d @close.json $HOLDOUT_URL/api/v1/digit-collections/COLLECTION_ID   # close.json: {"close": true}`,
+    response: `{ "collection": { "id": "clx…", "openToStudents": false, … } }`,
+    errors: [
+      { status: 400, when: "an unknown field or a bad value" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such collection in your courses" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/digit-collections/{collectionId}/digits",
+    summary:
+      "Add one drawing (JSON { label: 0..9, width, height, pixels }): pixels is the canvas's raw grayscale bytes, width x height, row by row, base64 (either polarity; 28..1024 pixels a side). The server scales the digit's bounding box into 20x20 (area averaging, aspect kept) and centres its mass in 28x28, as MNIST was made.",
+    who: "instructors of the course at any time; its students and TAs while the collection lets them",
+    curl: `curl ${AUTH} -H "Content-Type: application/json" -d @digit.json $HOLDOUT_URL/api/v1/digit-collections/COLLECTION_ID/digits   # digit.json: {"label": 7, "width": 280, "height": 280, "pixels": "AAAA…"}`,
+    response: `201 Created\n{ "digit": { "id": "clx…", "label": 7, "pixels": "…", "image": "data:image/png;base64,…" }, "perClassCounts": [ … ], "drawnByYou": 41 }`,
+    errors: [
+      { status: 400, when: "a label outside 0..9, or pixels that are not base64" },
+      { status: 403, when: "students or TAs when the collection does not let them draw (not allowed, or the window has closed)" },
+      { status: 404, when: "no such collection in your courses" },
+      { status: 409, when: "the collection is full (10,000 digits)" },
+      { status: 422, when: "the byte count is not width x height, a side is out of range, or the drawing is empty" },
+    ],
+  },
+  {
+    method: "POST",
+    path: "/api/v1/digit-collections/{collectionId}/test-set",
+    summary:
+      "Make a hidden test set of the collection's digits as they are now (JSON { name? }): stored like an uploaded IDX pair and scored the same way. 201 with its preview (as GET /api/v1/competitions/{slug}/test-set). Attach it with testSetId on the competition form or POST /api/v1/courses/{courseId}/competitions.",
+    who: "instructors of the course",
+    curl: `curl ${AUTH} -X POST -H "Content-Type: application/json" -d @name.json $HOLDOUT_URL/api/v1/digit-collections/COLLECTION_ID/test-set   # name.json: {"name": "Drawn in week 3"}`,
+    response: `201 Created\n{ "testSet": { "id": "clx…", "name": "Drawn in week 3", "count": 120, "shape": [28, 28, 1], "perClassCounts": [ … ], … }, "samples": [ … ], "split": null, "warnings": [] }`,
+    errors: [
+      { status: 400, when: "an unknown field" },
+      { status: 403, when: "a student or TA of the course" },
+      { status: 404, when: "no such collection in your courses" },
+      { status: 409, when: "the collection has no drawings yet" },
     ],
   },
 ];

@@ -79,6 +79,7 @@ describe("leaderboardCsv", () => {
     lastSubmissionAt: new Date("2026-03-02T10:00:00Z"),
     isBaseline: false,
     submissionId: "s1",
+    latePenalty: null,
   };
   const baseline: PublicLeaderboardRow = { ...row, rank: null, entrant: { id: "p", type: "user", name: "Prof", members: [{ id: "p", name: "Prof" }] }, isBaseline: true, entries: 1 };
 

@@ -3,20 +3,27 @@ import { headers } from "next/headers";
 import { Countdown } from "@/components/countdown";
 import { CopyBlock } from "@/components/copy-block";
 import { FinalSelectionTable, type OwnSubmissionRow } from "@/components/competition/final-selection";
+import { ScoreHistoryChart } from "@/components/competition/score-history";
+import { LateRules } from "@/components/competition/late-rules";
+import { TeamPanel } from "@/components/competition/team-panel";
 import { LocalTime } from "@/components/local-time";
 import { Markdown } from "@/components/markdown";
 import { Alert, buttonClass, Card } from "@/components/ui/form";
 import { DATASETS, isDatasetName } from "@/lib/datasets/registry";
+import { starterFiles } from "@/lib/baselines/starter";
 import { BUILT_IN_DATASETS } from "@/lib/competitions/defaults";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
 import { submissionAdmission } from "@/lib/submissions/admission";
+import { deadlineFor, lateLabel, latePeriodSteps } from "@/lib/submissions/late";
+import { teamOf, teamWindow } from "@/lib/teams/teams";
 import { ownSubmissions } from "@/lib/submissions/queries";
+import { baselineLines, ownScoreHistory } from "@/lib/submissions/score-history";
 import { notebookSnippet } from "@/lib/tokens/notebook-snippet";
 import { isStudentPreview, jsonRecord, loadCompetition } from "@/web/view/competition";
 import { env } from "@/lib/env";
 import { formatBytes, formatCount, formatDuration, formatScore, formatSplit, plural } from "@/web/view/format";
-import { selectFinalAction } from "@/app/c/[slug]/actions";
+import { createTeamAction, joinTeamAction, leaveTeamAction, selectFinalAction } from "@/app/c/[slug]/actions";
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -29,15 +36,6 @@ async function siteUrl(): Promise<string> {
   if (configured) return configured.replace(/\/+$/, "");
   const host = (await headers()).get("host");
   return host ? `http://${host}` : `http://localhost:${env().PORT}`;
-}
-
-function describeLatePolicy(policy: Record<string, unknown>): string {
-  if (policy.kind === "penalty") {
-    const perDay = Number(policy.perDayFraction ?? policy.perDay ?? 0);
-    const maxDays = Number(policy.maxDays ?? 0);
-    return `Late submissions are accepted for ${plural(maxDays, "day")} after the deadline and lose ${Math.round(perDay * 100)} % of their points per started day.`;
-  }
-  return "Late submissions are not accepted: the competition takes no submissions after the deadline.";
 }
 
 function describeGrading(scheme: Record<string, unknown>): string | null {
@@ -60,12 +58,15 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const loaded = await loadCompetition(slug);
   const { competition, isInstructor, phase, user } = loaded;
   const prisma = db();
-  const [submissions, quota, testSet] = await Promise.all([
+  const [submissions, quota, team, testSet, baselines] = await Promise.all([
     ownSubmissions(prisma, competition.slug, user.id),
     // Who may submit now, and the limits: the same decision and messages as the API's.
     submissionAdmission(prisma, loaded, user.id),
-    competition.testSetId ? prisma.testSet.findUnique({ where: { id: competition.testSetId }, select: { name: true, count: true, classNames: true } }) : null,
+    teamOf(prisma, competition.id, user.id),
+    competition.testSetId ? prisma.testSet.findUnique({ where: { id: competition.testSetId }, select: { name: true, count: true, classNames: true, shape: true } }) : null,
+    baselineLines(prisma, competition.id),
   ]);
+  const scoreHistory = ownScoreHistory(submissions);
   const dataset = isDatasetName(competition.datasetId) ? DATASETS[competition.datasetId] : null;
   const datasetTitle = BUILT_IN_DATASETS[competition.datasetId as keyof typeof BUILT_IN_DATASETS]?.title ?? competition.datasetId;
   const budget = trainingBudgetOf(competition);
@@ -92,8 +93,13 @@ export default async function CompetitionPage({ params, searchParams }: { params
     publicScore: row.publicScore,
     privateScore: row.privateScore,
     isBest: bestPublic !== null && row.publicScore === bestPublic && row.status === "SCORED" && !row.disqualifiedReason,
+    lateLabel: row.isLate ? lateLabel(row.latePenalty) : null,
+    submittedBy: team ? row.submittedBy.name : null,
   }));
   const submitHref = `/c/${competition.slug}/submit${preview ? "?preview=student" : ""}`;
+  const teams = teamWindow(competition);
+  // The reference baselines' definitions, to start from (lib/baselines: the same ones the worker trains).
+  const starters = starterFiles({ ...competition, testSet });
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -169,14 +175,27 @@ export default async function CompetitionPage({ params, searchParams }: { params
             <li>
               Select up to {plural(competition.maxFinalSelections, "final submission")} for the private leaderboard; without a selection your best public ones count.
             </li>
-            <li>{describeLatePolicy(jsonRecord(competition.latePolicy))}</li>
+            <li>
+              <LateRules
+                closesAt={competition.closesAt.toISOString()}
+                extension={asInstructor || !quota.deadline.extension ? null : { ...quota.deadline.extension, closesAt: quota.deadline.extension.closesAt.toISOString() }}
+                policy={quota.deadline.policy}
+                steps={latePeriodSteps(asInstructor ? deadlineFor(competition) : quota.deadline).map((step) => ({ until: step.until.toISOString(), penalty: step.penalty }))}
+              />
+            </li>
+            {teams.enabled && (
+              <li>
+                Teams of up to {competition.teamSizeLimit} may form until <LocalTime value={teams.deadline.toISOString()} />; a team shares one daily limit, one final selection and
+                one grade.
+              </li>
+            )}
             {grading && <li>{grading}</li>}
           </ul>
         </Card>
 
         <Card>
           <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
-            <h2 className="text-lg font-semibold">Your submissions</h2>
+            <h2 className="text-lg font-semibold">{team ? `Your team's submissions` : "Your submissions"}</h2>
             {submissions.length > 0 && <span className="text-sm text-slate-600">{plural(submissions.length, "submission")} · best public {formatScore(bestPublic)}</span>}
           </div>
           {submissions.length === 0 ? (
@@ -192,6 +211,13 @@ export default async function CompetitionPage({ params, searchParams }: { params
             <FinalSelectionTable slug={competition.slug} rows={rows} maxFinal={competition.maxFinalSelections} closed={closed} preview={preview} selectAction={selectFinalAction} />
           )}
         </Card>
+
+        {(scoreHistory.length > 0 || baselines.length > 0) && (
+          <Card>
+            <h2 className="mb-3 text-lg font-semibold">Your public score over time</h2>
+            <ScoreHistoryChart points={scoreHistory} baselines={baselines} />
+          </Card>
+        )}
       </div>
 
       <div className="min-w-0 space-y-6">
@@ -199,6 +225,22 @@ export default async function CompetitionPage({ params, searchParams }: { params
           <h2 className="sr-only">Deadline</h2>
           <Countdown opensAt={competition.opensAt.toISOString()} closesAt={competition.closesAt.toISOString()} />
         </Card>
+
+        {teams.enabled && studentLike && (
+          <Card>
+            <h2 className="mb-2 text-lg font-semibold">Team</h2>
+            <TeamPanel
+              team={team ? { name: team.name, inviteCode: team.inviteCode, members: team.members } : null}
+              sizeLimit={teams.sizeLimit}
+              deadline={teams.deadline.toISOString()}
+              open={teams.open && !isInstructor}
+              preview={preview}
+              createTeam={createTeamAction.bind(null, competition.slug)}
+              joinTeam={joinTeamAction.bind(null, competition.slug)}
+              leaveTeam={leaveTeamAction.bind(null, competition.slug)}
+            />
+          </Card>
+        )}
 
         <Card>
           <h2 className="mb-2 text-lg font-semibold">Submissions left today</h2>
@@ -232,6 +274,30 @@ export default async function CompetitionPage({ params, searchParams }: { params
           </p>
           <CopyBlock id="notebook-snippet" label="Python cell" text={notebookSnippet({ baseUrl: await siteUrl(), slug: competition.slug })} />
         </Card>
+
+        {starters.length > 0 && (
+          <Card>
+            <h2 className="mb-2 text-lg font-semibold">Starter files</h2>
+            <p className="mb-3 text-sm text-slate-600">
+              The lecture&apos;s reference models for this data. The Keras script trains one and saves <code>model.keras</code> to upload; the JSON is its architecture
+              (<code>model.to_json()</code>), which you can also submit as a definition for Holdout to train.
+            </p>
+            <ul className="space-y-2 text-sm" data-testid="starter-files">
+              {starters.map((file) => (
+                <li key={file.baselineId}>
+                  <span className="font-medium">{file.label}</span>: {file.description}.{" "}
+                  <a href={`/api/v1/competitions/${competition.slug}/starter/${file.py}`} className="text-indigo-700 underline" download>
+                    Keras script
+                  </a>{" "}
+                  ·{" "}
+                  <a href={`/api/v1/competitions/${competition.slug}/starter/${file.json}`} className="text-indigo-700 underline" download>
+                    Keras JSON
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
 
         {studentLike ? null : (
           <Card>

@@ -1,7 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { addBaseline } from "@/lib/baselines/add";
 import { closeCompetitionNow } from "@/lib/competitions/close";
+import { removeExtension, setExtension } from "@/lib/competitions/extensions";
 import { updateCompetition } from "@/lib/competitions/manage";
 import { disqualifySubmission, reinstateSubmission } from "@/lib/competitions/moderation";
 import { rescoreCompetition } from "@/lib/competitions/rescore";
@@ -55,4 +57,33 @@ export async function closeNowAction(competitionId: string) {
     revalidatePath(`/c/${competition.slug}`, "layout");
     return { closesAt: competition.closesAt.toISOString() };
   });
+}
+
+/** "Add baseline" on the settings page: the lib checks the instructor, the baseline and the budget. */
+export async function addBaselineAction(competitionId: string, baselineId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const submission = await addBaseline(db(), user.id, competitionId, baselineId);
+    revalidatePath("/c", "layout");
+    return { id: submission.id };
+  });
+}
+
+/** Grants or replaces an extension for one student (userId or email) or one team; the lib checks the instructor and the input. */
+export async function setExtensionAction(competitionId: string, input: { email?: string; userId?: string; teamId?: string; closesAt?: string; reason?: string }) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const extension = await setExtension(db(), user.id, competitionId, input ?? {});
+    revalidatePath("/c", "layout");
+    return { id: extension.id };
+  }, "Extension saved.");
+}
+
+export async function removeExtensionAction(competitionId: string, extensionId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    await removeExtension(db(), user.id, competitionId, extensionId);
+    revalidatePath("/c", "layout");
+    return null;
+  }, "Extension withdrawn.");
 }

@@ -1,5 +1,6 @@
 import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
+import { rowsForViewer } from "@/lib/leaderboard";
 import { apiUser } from "@/web/api/auth";
 import { apiHandler, apiJson } from "@/web/api/handler";
 import { leaderboardRows, parseBoard } from "@/web/api/leaderboard";
@@ -15,7 +16,7 @@ export const GET = apiHandler<{ slug: string }>(async (request, { slug }) => {
   const board = parseBoard(request);
   const prisma = db();
   const { competition, isStaff } = await competitionForUser(prisma, slug, user.id);
-  const rows = await leaderboardRows(prisma, competition, board, isStaff);
+  const rows = rowsForViewer(await leaderboardRows(prisma, competition, board, isStaff), { id: user.id, isStaff });
   return apiJson({
     competition: { slug: competition.slug, title: competition.title, phase: competitionPhase(competition), closesAt: competition.closesAt },
     board,

@@ -1,0 +1,11 @@
+export { addBaseline, baselineArchitecture, competitionBaselineData, offeredBaselines } from "./add";
+export type { OfferedBaseline } from "./add";
+export { baselinesFor, findBaseline, settingsWithinBudget } from "./catalog";
+export type { BaselineData, BaselineDef, BaselineId } from "./catalog";
+export { queueDemoBaselines } from "./demo";
+export { kerasModelConfig, kerasModelJson } from "./keras";
+export { countParams, layersFor, REFERENCE_MODEL_DEFS, referenceModelDef } from "./models";
+export type { LayerDef, ReferenceModelDef, ReferenceModelName } from "./models";
+export { augmentationLines, kerasScript } from "./script";
+export { starterFile, starterFiles } from "./starter";
+export type { StarterFile, StarterFormat } from "./starter";
