@@ -37,10 +37,12 @@ async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: E
     competition: task.competition,
     trainingSettings: task.trainingSettings,
     rates,
+    trial: task.trial,
   });
   if (!result.ok) return { verdict: { ok: false, errors: result.errors.map(scrubPaths), warnings: result.warnings.map(scrubPaths) }, rates };
   const roles = task.files.map((file) => result.files.find((checked) => checked.name === file.name && checked.data === file.data)?.role ?? "model");
-  return { verdict: { ok: true, roles, format: result.format, warnings: result.warnings.map(scrubPaths), trainingSettings: result.trainingSettings }, rates };
+  const trial = result.trial ? { ...result.trial, warnings: result.trial.warnings.map(scrubPaths) } : result.trial;
+  return { verdict: { ok: true, roles, format: result.format, warnings: result.warnings.map(scrubPaths), trainingSettings: result.trainingSettings, summary: result.summary, trial, trainingWork: result.trainingWork ?? null }, rates };
 }
 
 /**

@@ -107,6 +107,40 @@ export async function waitForSubmission(baseUrl: string, token: string, id: stri
   }
 }
 
+interface CheckAnswer {
+  ok: boolean;
+  format: string | null;
+  summary: { totalParams: number } | null;
+  trial: { examples: number; declared: { preprocessing: unknown; accuracy: number }; others: Array<{ preprocessing: unknown; accuracy: number }> } | null;
+  errors: string[];
+  warnings: string[];
+  remainingToday: number | null;
+}
+
+const describePreprocessing = (p: unknown) => (typeof p === "string" ? p : "mean/std");
+
+/** `holdout submit --check`: the free model check (POST …/check); exit status 1 when an upload would be refused. */
+async function checkFiles(baseUrl: string, token: string, competition: string, parts: FormPart[]): Promise<void> {
+  const progress = progressReporter("check");
+  let response: ApiResponse;
+  try {
+    response = await uploadMultipart(`${baseUrl}/api/v1/competitions/${encodeURIComponent(competition)}/check`, { token, parts, onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+  check(response);
+  printJson(response.body);
+  const answer = (response.body as { check: CheckAnswer }).check;
+  for (const warning of answer.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (answer.trial) {
+    const others = answer.trial.others.map((run) => `${describePreprocessing(run.preprocessing)}: ${(run.accuracy * 100).toFixed(1)}%`).join(", ");
+    process.stderr.write(`trial on ${answer.trial.examples} public-split images: ${(answer.trial.declared.accuracy * 100).toFixed(1)}% with ${describePreprocessing(answer.trial.declared.preprocessing)}${others ? ` (${others})` : ""}\n`);
+  }
+  const left = typeof answer.remainingToday === "number" ? ` You still have ${answer.remainingToday} submissions today; the check used none.` : "";
+  if (!answer.ok) throw new ApiClientError(`The files would be refused:\n${answer.errors.map((error) => `- ${error}`).join("\n")}\nNothing was stored.${left}`);
+  process.stderr.write(`check passed${answer.format ? ` (${answer.format}${answer.summary ? `, ${answer.summary.totalParams.toLocaleString("en-US")} parameters` : ""})` : ""}; nothing was stored.${left}\n`);
+}
+
 export function registerSubmitCommand(program: Command) {
   program
     .command("submit")
@@ -119,9 +153,10 @@ export function registerSubmitCommand(program: Command) {
     .option("--preprocess <mode>", 'what the model expects: "1/255" (0..1), "raw" (0..255) or "mean=a,b,c;std=d,e,f"', "1/255")
     .option("--note <text>", "a note to yourself, shown with the submission")
     .option("--training-settings <file.json>", "definition track: optimizer, learningRate, batchSize, epochs, augmentation")
+    .option("--check", "only check the files (free: stores nothing, uses no daily slot): the upload's checks plus a trial on 200 public-split images; prints the verdict as JSON")
     .option("--wait", "wait for the score, then print the final status as JSON")
     .option("--poll-interval <seconds>", "with --wait: seconds between status checks", "3")
-    .action(async (files: string[], options: RemoteOptions & { competition: string; kind: string; preprocess: string; note?: string; trainingSettings?: string; wait?: boolean; pollInterval: string }) => {
+    .action(async (files: string[], options: RemoteOptions & { competition: string; kind: string; preprocess: string; note?: string; trainingSettings?: string; check?: boolean; wait?: boolean; pollInterval: string }) => {
       const { baseUrl, token } = remote(options);
       const pollSeconds = Number(options.pollInterval);
       if (!(pollSeconds > 0)) throw new ApiClientError("--poll-interval must be a positive number of seconds.");
@@ -141,6 +176,8 @@ export function registerSubmitCommand(program: Command) {
         parts.push({ name: "trainingSettings", value: text });
       }
       for (const file of files) parts.push({ name: "files", filePath: file });
+
+      if (options.check) return checkFiles(baseUrl, token, options.competition, parts.filter((part) => part.name !== "note"));
 
       const progress = progressReporter("upload");
       let response: ApiResponse;

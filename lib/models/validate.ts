@@ -5,7 +5,7 @@
  */
 import { isSubmissionError, type ModelValidationError, type ModelValidationWarning } from "./errors";
 import type { SubmissionFile } from "./files";
-import { loadSubmissionModel, type LoadSubmissionOptions } from "./load";
+import { loadSubmissionModel, type LoadedSubmission, type LoadSubmissionOptions } from "./load";
 import type { Preprocessing } from "./preprocessing";
 import type { ModelSummary } from "./summary";
 
@@ -21,10 +21,15 @@ export interface ValidationResult {
   preprocessing: Preprocessing | null;
 }
 
-export async function validateSubmission(files: SubmissionFile[], opts: LoadSubmissionOptions = {}): Promise<ValidationResult> {
+/**
+ * `use`, when given, runs on the loaded model before it is freed (the free model check's trial
+ * run); it must handle its own failures.
+ */
+export async function validateSubmission(files: SubmissionFile[], opts: LoadSubmissionOptions = {}, use?: (loaded: LoadedSubmission) => Promise<void>): Promise<ValidationResult> {
   try {
     const loaded = await loadSubmissionModel(files, opts);
     try {
+      if (use) await use(loaded);
       return { ok: true, errors: [], warnings: loaded.warnings, summary: loaded.summary, format: loaded.formatLabel, preprocessing: loaded.preprocessing };
     } finally {
       loaded.dispose();

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { EngineRates } from "@/lib/models/cost";
+import type { TrainingWork } from "@/lib/queue/estimates";
 import { preprocessingSchema } from "@/lib/models/preprocessing";
+import { modelSummarySchema } from "@/lib/models/summary";
 import { trainingSettingsSchema } from "@/lib/models/training-settings";
+import { trialResultSchema, trialSampleSchema } from "@/lib/submissions/trial";
 import { evaluationProgressSchema, evaluationResultSchema, type EpochRecord, type EvaluationResult } from "@/lib/evaluation/schemas";
 
 export type { EngineRates, EpochRecord, EvaluationResult };
@@ -21,6 +24,12 @@ export const engineRatesSchema = z.object({
   elementsPerSecond: z.number().positive(),
   backend: z.string(),
 }) satisfies z.ZodType<EngineRates>;
+
+export const trainingWorkSchema = z.object({
+  flopsPerExample: z.number().positive(),
+  examples: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+}) satisfies z.ZodType<TrainingWork>;
 
 const kindSchema = z.enum(["WEIGHTS", "DEFINITION"]);
 const positive = z.number().positive();
@@ -43,7 +52,7 @@ export const evaluationTaskSchema = z.object({
   budget: z.object({ maxEpochs: positive, maxSeconds: positive, maxParams: positive, maxTrainExamples: positive.optional() }),
   /** timeoutSeconds and memoryMb: the scoring limits (checked against the model's cost before it runs). */
   limits: z.object({ maxParams: positive, maxFlops: positive, timeoutSeconds: positive, memoryMb: positive }),
-  backend: z.enum(["auto", "tensorflow", "wasm", "cpu"]),
+  backend: z.enum(["auto", "gpu", "tensorflow", "wasm", "cpu"]),
   /** CPUs this job may use for data-parallel training (the machine's, shared by concurrent jobs). */
   cpuShare: z.number().int().positive(),
 });
@@ -69,6 +78,8 @@ export const checkTaskSchema = z.object({
   competition: checkCompetitionSchema,
   /** The engine speed a previous check measured; the child measures it when missing. */
   rates: engineRatesSchema.nullable(),
+  /** The free model check only: public-split images a trained model also predicts (lib/submissions/trial.ts). */
+  trial: trialSampleSchema.nullable().optional(),
 });
 export type CheckTask = z.output<typeof checkTaskSchema>;
 
@@ -93,7 +104,17 @@ export type TestSetResult = z.output<typeof testSetResultSchema>;
 
 /** The check's verdict; roles[i] is the role of files[i] (bytes are not sent back). */
 export const checkVerdictSchema = z.discriminatedUnion("ok", [
-  z.object({ ok: z.literal(true), roles: z.array(z.enum(["model", "history"])), format: z.string(), warnings: z.array(z.string()), trainingSettings: trainingSettingsSchema.nullable() }),
+  z.object({
+    ok: z.literal(true),
+    roles: z.array(z.enum(["model", "history"])),
+    format: z.string(),
+    warnings: z.array(z.string()),
+    trainingSettings: trainingSettingsSchema.nullable(),
+    summary: modelSummarySchema.nullable().optional(),
+    trial: trialResultSchema.nullable().optional(),
+    /** Definitions: what training will compute (the web process turns it into a time estimate: lib/queue/estimates.ts). */
+    trainingWork: trainingWorkSchema.nullable().optional(),
+  }),
   z.object({ ok: z.literal(false), errors: z.array(z.string()), warnings: z.array(z.string()) }),
 ]);
 export type CheckVerdict = z.output<typeof checkVerdictSchema>;

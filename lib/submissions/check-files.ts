@@ -1,9 +1,11 @@
 import type { TestSet } from "@/lib/db";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { getDatasetSpec } from "@/lib/datasets/registry";
-import { formatProblem, isSubmissionError, loadArchitectureSubmission, readTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "@/lib/models";
+import { formatProblem, isSubmissionError, loadArchitectureSubmission, readTrainingSettings, validateSubmission, type DatasetShape, type EngineRates, type ModelSummary, type ScoringBudget, type SubmissionLimits, type TrainingSettings } from "@/lib/models";
 import type { Preprocessing } from "./schemas";
+import type { TrainingWork } from "@/lib/queue/estimates";
 import { looksLikeHistory, parseTrainingHistory, HistoryFormatError } from "./history";
+import { runTrial, type TrialResult, type TrialSample } from "./trial";
 
 export interface UploadedFile {
   name: string;
@@ -13,7 +15,7 @@ export interface UploadedFile {
 export type FileRole = "model" | "history";
 
 export type FileCheck =
-  | { ok: true; files: Array<UploadedFile & { role: FileRole }>; format: string; warnings: string[]; trainingSettings: TrainingSettings | null }
+  | { ok: true; files: Array<UploadedFile & { role: FileRole }>; format: string; warnings: string[]; trainingSettings: TrainingSettings | null; summary?: ModelSummary | null; trial?: TrialResult | null; trainingWork?: TrainingWork | null }
   | { ok: false; errors: string[]; warnings: string[] };
 
 /** What the check reads of a competition (its JSON columns through lib/competitions/schema.ts). */
@@ -38,6 +40,15 @@ export function competitionScoringBudget(competition: CompetitionForCheck, rates
   return { examples, timeoutSeconds: limits.timeoutSeconds, memoryMb: limits.memoryMb, rates };
 }
 
+/** What training a definition computes: FLOPs per example, examples per epoch (the training split less the validation rows, capped by the budget, as lib/evaluation/train.ts splits them), epochs. */
+export function trainingWorkOf(competition: CompetitionForCheck, settings: TrainingSettings | null, flopsPerExample: number | null): TrainingWork | null {
+  if (!settings || !flopsPerExample || flopsPerExample <= 0) return null;
+  const budget = trainingBudgetOf(competition);
+  const count = getDatasetSpec(competition.datasetId).counts.train;
+  const train = count - Math.round(count * settings.validationSplit);
+  return { flopsPerExample, examples: budget.maxTrainExamples ? Math.min(train, budget.maxTrainExamples) : train, epochs: Math.min(settings.epochs, budget.maxEpochs) };
+}
+
 /**
  * The check a submission passes before anything is stored or queued, with the ingestion code the
  * worker uses: the model must load, fit the competition's data and limits; a definition's
@@ -52,6 +63,8 @@ export async function checkSubmissionFiles(input: {
   trainingSettings?: unknown;
   /** The engine's measured speed (lib/models/cost.ts): refuse models that cannot be scored in time. */
   rates?: EngineRates | null;
+  /** The free model check (./trial.ts): a trained model also predicts these public-split images. */
+  trial?: TrialSample | null;
 }): Promise<FileCheck> {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -77,11 +90,20 @@ export async function checkSubmissionFiles(input: {
   };
   let format = "";
   let trainingSettings: TrainingSettings | null = null;
+  let summary: ModelSummary | null = null;
+  // The trial (free model check only) runs on the model validation loaded, before it is freed.
+  const tried: { result: TrialResult | null } = { result: null };
+  const sample = input.trial;
   if (input.kind === "WEIGHTS") {
-    const result = await validateSubmission(modelFiles, options);
+    const result = await validateSubmission(modelFiles, options, sample ? async (loaded) => void (tried.result = await runTrial(loaded, sample)) : undefined);
     warnings.push(...result.warnings.map(formatProblem));
     if (!result.ok) return { ok: false, errors: result.errors.map(formatProblem), warnings };
     format = result.format ?? "";
+    summary = result.summary;
+    if (tried.result) {
+      warnings.push(...tried.result.warnings);
+      if (tried.result.error) return { ok: false, errors: [tried.result.error], warnings };
+    }
   } else {
     // The one schema (lib/models/training-settings.ts), with its messages.
     const settings = readTrainingSettings(input.trainingSettings);
@@ -97,6 +119,7 @@ export async function checkSubmissionFiles(input: {
       const params = architecture.summary.totalParams;
       if (params > budget.maxParams) errors.push(`The architecture has ${params.toLocaleString("en")} parameters; this competition trains at most ${budget.maxParams.toLocaleString("en")}. Use fewer or smaller layers.`);
       format = "architecture";
+      summary = architecture.summary;
       architecture.model.dispose();
     } catch (error) {
       if (isSubmissionError(error)) errors.push(...error.problems.map(formatProblem));
@@ -109,6 +132,10 @@ export async function checkSubmissionFiles(input: {
     format,
     warnings,
     trainingSettings,
+    summary,
+    trial: tried.result,
+    // Definitions: what training will compute, for the time estimate (lib/queue/estimates.ts).
+    trainingWork: input.kind === "DEFINITION" ? trainingWorkOf(input.competition, trainingSettings, summary?.flopsPerExample ?? null) : null,
     files: [...modelFiles.map((file) => ({ ...file, role: "model" as const })), ...histories.map((file) => ({ ...file, role: "history" as const }))],
   };
 }

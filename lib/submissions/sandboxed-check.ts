@@ -11,6 +11,7 @@ import { checkPool, SandboxPlatformError } from "@/lib/sandbox/check-pool";
 import type { CheckTask } from "@/lib/sandbox/protocol";
 import { SandboxUnavailableError } from "@/lib/sandbox/spawn";
 import type { FileCheck, UploadedFile } from "./check-files";
+import type { TrialSample } from "./trial";
 
 export async function checkUploadInSandbox(input: {
   files: UploadedFile[];
@@ -18,6 +19,8 @@ export async function checkUploadInSandbox(input: {
   preprocessing: CheckTask["preprocessing"];
   trainingSettings?: unknown;
   competition: Pick<Competition, "datasetId" | "resourceLimits" | "trainingBudget"> & { testSet?: Pick<TestSet, "shape" | "classNames" | "count"> | null };
+  /** The free model check only: public-split images a trained model also predicts (./trial.ts). */
+  trial?: TrialSample | null;
 }): Promise<FileCheck> {
   const { competition } = input;
   const limits = resourceLimitsOf(competition);
@@ -36,6 +39,7 @@ export async function checkUploadInSandbox(input: {
           trainingBudget: competition.trainingBudget,
           testSet: competition.testSet ? { shape: competition.testSet.shape, classNames: competition.testSet.classNames, count: competition.testSet.count } : null,
         },
+        trial: input.trial ?? null,
       },
       { memoryMb: limits.memoryMb, timeoutSeconds: Math.min(limits.timeoutSeconds, env().HOLDOUT_CHECK_TIMEOUT_SECONDS) },
     );
@@ -52,6 +56,9 @@ export async function checkUploadInSandbox(input: {
     format: verdict.format,
     warnings: verdict.warnings,
     trainingSettings: verdict.trainingSettings,
+    summary: verdict.summary ?? null,
+    trial: verdict.trial ?? null,
+    trainingWork: verdict.trainingWork ?? null,
     files: input.files.map((file, i) => ({ ...file, role: verdict.roles[i] ?? "model" })),
   };
 }

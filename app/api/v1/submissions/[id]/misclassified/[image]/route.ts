@@ -4,7 +4,8 @@ import { submissionForViewer } from "@/lib/submissions/queries";
 import { apiUser } from "@/web/api/auth";
 import { apiHandler } from "@/web/api/handler";
 import { isFinished } from "@/web/api/submissions";
-import { competitionTestImages, imagePng, isPublicIndex } from "@/web/api/test-images";
+import { competitionTestImages, isPublicIndex } from "@/lib/competitions/test-images";
+import { imagePng } from "@/web/api/test-images";
 
 export const dynamic = "force-dynamic";
 
