@@ -86,6 +86,8 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
     const timeoutSeconds = limits.timeoutSeconds + (submission.kind === "DEFINITION" ? budget.maxSeconds : 0);
     const epochs: EpochRecord[] = [];
     let settled = false;
+    /** A failure the child blamed on the platform (its engine did not load, data missing): retried like a crash while attempts are left. */
+    let platformFailure: string | null = null;
 
     const onMessage = async (message: ChildMessage) => {
       switch (message.type) {
@@ -149,19 +151,25 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
           break;
         }
         case "failure":
+          if (message.source === "PLATFORM" && job.attempts < job.maxAttempts) {
+            platformFailure = message.message;
+            break;
+          }
           settled = await retryWhileDatabaseDown(() => failSubmission(prisma, job, workerId, submission.id, message.source, message.message), log);
           break;
       }
     };
 
     const outcome = await runInChild(task, { memoryMb: limits.memoryMb, timeoutSeconds, onMessage });
-    if (outcome.kind === "crashed" && !settled) {
-      if (outcome.source === "PLATFORM" && job.attempts < job.maxAttempts) {
-        log(`submission ${submission.id}: ${outcome.reason}; retrying`);
+    const crash = outcome.kind === "crashed" ? outcome : platformFailure ? { reason: platformFailure, source: "PLATFORM" as const } : null;
+    if (crash && !settled) {
+      if (crash.source === "PLATFORM" && job.attempts < job.maxAttempts) {
+        // Never the student's fault, never charged: the job goes back to the queue (any worker may take it).
+        log(`submission ${submission.id}: ${crash.reason}; retrying`);
         await updateSubmission({ status: "QUEUED", progress: { phase: "QUEUED", message: "retrying after a worker problem" } });
-        await retryJobLater(prisma, job.id, workerId, outcome.reason, 5);
+        await retryJobLater(prisma, job.id, workerId, crash.reason, 5);
       } else {
-        await failSubmission(prisma, job, workerId, submission.id, outcome.source, outcome.reason);
+        await failSubmission(prisma, job, workerId, submission.id, crash.source, crash.reason);
       }
     }
   } finally {

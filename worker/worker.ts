@@ -3,8 +3,11 @@ import os from "node:os";
 import type { Job, PrismaClient } from "@/lib/db";
 import { claimJob, heartbeat, recoverStaleJobs, DEFAULT_STALE_AFTER_SECONDS } from "@/lib/queue/queue";
 import { JOB_TYPES } from "@/lib/queue/jobs";
+import { lanesToClaim } from "@/lib/queue/lanes";
 import { env } from "@/lib/env";
 import { cleanUpStorage, RETENTION_INTERVAL_MS } from "@/lib/storage/retention";
+import { runMailJob } from "@/lib/mail/deliver";
+import { enqueueClosedNotices } from "@/lib/mail/notices";
 import { runEvaluationJob, type EvaluateContext } from "./evaluate";
 
 export interface WorkerOptions {
@@ -18,6 +21,8 @@ export interface WorkerOptions {
   retentionDays?: number;
   /** How often that clean-up runs (default hourly; also once at start). */
   retentionIntervalMs?: number;
+  /** How often "competition closed" mail notices are looked for (default every minute; only with SMTP_URL). */
+  closedNoticeIntervalMs?: number;
   log?: (line: string) => void;
 }
 
@@ -44,6 +49,8 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const staleAfterSeconds = options.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS;
   const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const running = new Map<string, Promise<void>>();
+  /** The lane of each running job: train and baseline jobs never hold every slot (lib/queue/lanes.ts). */
+  const runningLanes = new Map<string, string>();
   let stopping = false;
 
   // Concurrent jobs split the machine's CPUs between their training threads.
@@ -88,6 +95,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   async function runJob(job: Job) {
     try {
       if (job.type === JOB_TYPES.evaluateSubmission) await runEvaluationJob(job, context);
+      else if (job.type === JOB_TYPES.mail) await runMailJob(prisma, job, id, log);
       else {
         await prisma.job.update({ where: { id: job.id }, data: { status: "FAILED", lastError: `unknown job type ${job.type}`, finishedAt: new Date() } });
       }
@@ -98,6 +106,11 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     }
   }
 
+  const noticeClosed = () =>
+    void enqueueClosedNotices(prisma)
+      .then((queued) => queued && log(`queued ${queued} "competition closed" mail(s)`))
+      .catch((error: unknown) => log(`closed-competition notices failed (will retry): ${(error as Error).message.split("\n")[0]}`));
+  const closedNoticeTimer = setInterval(noticeClosed, options.closedNoticeIntervalMs ?? 60_000);
   const heartbeatTimer = setInterval(() => void beat(), heartbeatIntervalMs);
   const retentionTimer = setInterval(cleanUp, options.retentionIntervalMs ?? RETENTION_INTERVAL_MS);
 
@@ -105,31 +118,39 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     await beat();
     log(`worker ${id} ready (concurrency ${concurrency}, backend preference ${options.backend})`);
     cleanUp();
+    noticeClosed();
     while (!stopping) {
       if (running.size >= concurrency) {
         await Promise.race(running.values());
         continue;
       }
+      const lanes = lanesToClaim(concurrency, [...runningLanes.values()]);
       let job: Job | null = null;
       try {
-        job = await claimJob(prisma, id);
+        job = await claimJob(prisma, id, lanes);
       } catch (error) {
         log(`could not reach the database to claim jobs (will retry): ${(error as Error).message.split("\n")[0]}`);
         await sleep(pollIntervalMs * 2);
         continue;
       }
       if (!job) {
-        await sleep(pollIntervalMs);
+        // Nothing this worker may take now; a finished job frees a slot (and maybe a lane) sooner.
+        await Promise.race([sleep(pollIntervalMs), ...running.values()]);
         continue;
       }
-      log(`claimed job ${job.id} (${job.type}, attempt ${job.attempts}/${job.maxAttempts})`);
+      log(`claimed job ${job.id} (${job.type}, ${job.lane} lane, attempt ${job.attempts}/${job.maxAttempts})`);
       const claimed = job;
-      const task = runJob(claimed).finally(() => running.delete(claimed.id));
+      const task = runJob(claimed).finally(() => {
+        running.delete(claimed.id);
+        runningLanes.delete(claimed.id);
+      });
       running.set(claimed.id, task);
+      runningLanes.set(claimed.id, claimed.lane);
     }
     await Promise.all(running.values());
     clearInterval(heartbeatTimer);
     clearInterval(retentionTimer);
+    clearInterval(closedNoticeTimer);
     await cleaning;
     await prisma.worker.delete({ where: { id } }).catch(() => {});
   })();

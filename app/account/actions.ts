@@ -2,6 +2,7 @@
 
 import { changePassword } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db";
+import { setMailPreferences } from "@/lib/mail/preferences";
 import { runAction } from "@/web/action-result";
 import { requireActionUser } from "@/web/session";
 
@@ -15,4 +16,12 @@ export async function changePasswordAction(input: { currentPassword: string; new
     await changePassword(db(), user.id, String(input?.currentPassword ?? ""), String(input?.newPassword ?? ""));
     return { email: user.email };
   }, "Password changed. Your other sessions are signed out.");
+}
+
+/** The caller's own mail notices ("scored", "competition closed"): { emailOnScored?, emailOnClosed? } as booleans. */
+export async function setMailPreferencesAction(input: { emailOnScored?: boolean; emailOnClosed?: boolean }) {
+  return runAction(async () => {
+    const user = await requireActionUser();
+    return setMailPreferences(db(), user.id, { emailOnScored: input?.emailOnScored, emailOnClosed: input?.emailOnClosed });
+  });
 }

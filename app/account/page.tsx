@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { Alert, Card } from "@/components/ui/form";
+import { db } from "@/lib/db";
+import { mailConfigured } from "@/lib/mail/config";
 import { requireUser } from "@/web/session";
 import { ChangePasswordForm } from "./change-password-form";
+import { MailPreferences } from "./mail-preferences";
 import { TokensCard } from "./tokens-card";
 
 export const metadata: Metadata = { title: "Account" };
@@ -20,6 +23,8 @@ export default async function AccountPage() {
       </div>
     );
   }
+  // Mail notices exist only where the site sends mail (SMTP_URL).
+  const mail = mailConfigured() ? await db().user.findUnique({ where: { id: user.id }, select: { emailOnScored: true, emailOnClosed: true } }) : null;
   return (
     <div className="mx-auto max-w-xl space-y-6">
       <h1 className="text-2xl font-semibold">Your account</h1>
@@ -37,6 +42,12 @@ export default async function AccountPage() {
         <h2 className="mb-4 text-lg font-semibold">Change password</h2>
         <ChangePasswordForm />
       </Card>
+      {mail && (
+        <Card>
+          <h2 className="mb-4 text-lg font-semibold">Mail notices</h2>
+          <MailPreferences initial={mail} email={user.email} />
+        </Card>
+      )}
       <TokensCard userId={user.id} />
     </div>
   );

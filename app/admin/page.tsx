@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
+import { mailConfigured } from "@/lib/mail/config";
 import { requireAdmin } from "@/web/session";
 import { CreateInstructorForm } from "./create-instructor-form";
+import { AdminResetPasswordForm } from "./reset-password-form";
 
 export const metadata: Metadata = { title: "Administration" };
 
@@ -21,6 +23,13 @@ export default async function AdminPage() {
         <h2 className="mb-1 text-lg font-semibold">Create an instructor account</h2>
         <p className="mb-4 text-sm text-slate-600">The instructor signs in with the one-time password, chooses their own, then creates their courses. An existing email is reset (a new one-time password; its sessions end).</p>
         <CreateInstructorForm />
+      </Card>
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">Reset a password</h2>
+        <p className="mb-4 text-sm text-slate-600">
+          Makes a one-time link with which the account chooses a new password (its sessions end when it is used). {mailConfigured() ? "The link is mailed to the account's address." : "This site sends no mail: the link is shown here for you to hand out."}
+        </p>
+        <AdminResetPasswordForm />
       </Card>
       <Card>
         <h2 className="mb-3 text-lg font-semibold">Instructors</h2>

@@ -14,7 +14,7 @@ export interface ClaimLinkView {
   expiresAt: string;
 }
 
-type MakeLinks = (userIds?: string[]) => Promise<ActionResult<ClaimLinkView[]>>;
+type MakeLinks = (userIds?: string[], mail?: boolean) => Promise<ActionResult<ClaimLinkView[]>>;
 
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -27,10 +27,12 @@ function linksCsv(links: ClaimLinkView[], origin: string): string {
 
 /**
  * Makes claim links for every student who still needs one (shown once: Holdout keeps only their
- * hashes) and offers them as a CSV for a mail merge. Making links again retires the older ones.
+ * hashes) and offers them as a CSV for a mail merge, or, when the site sends mail (`mail`), has
+ * Holdout mail each student their link. Making links again retires the older ones.
  */
-export function ClaimLinks({ makeLinks, needed }: { makeLinks: MakeLinks; needed: number }) {
+export function ClaimLinks({ makeLinks, needed, mail = false }: { makeLinks: MakeLinks; needed: number; mail?: boolean }) {
   const [links, setLinks] = useState<ClaimLinkView[] | null>(null);
+  const [mailed, setMailed] = useState<ClaimLinkView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -47,9 +49,28 @@ export function ClaimLinks({ makeLinks, needed }: { makeLinks: MakeLinks; needed
   return (
     <div className="space-y-3 text-sm">
       <p className="text-slate-600">
-        Students on the class list set their password (or, with an existing account, join the course) with a one-time link from you. Links work once and for 14 days; Holdout sends no
-        mail, so hand them out yourself (the CSV suits a mail merge). Making links again replaces the older ones.
+        Students on the class list set their password (or, with an existing account, join the course) with a one-time link from you. Links work once and for 14 days.{" "}
+        {mail ? "Holdout can mail each student their link, or you hand them out yourself (the CSV suits a mail merge)." : "This site sends no mail, so hand them out yourself (the CSV suits a mail merge)."} Making
+        links again replaces the older ones.
       </p>
+      {mail && (
+        <button
+          type="button"
+          className={`${buttonClass} mr-2`}
+          disabled={pending || needed === 0}
+          onClick={() =>
+            startTransition(async () => {
+              setError(null);
+              const result = await makeLinks(undefined, true);
+              if (!result.ok) return setError(result.error);
+              setLinks(null);
+              setMailed(result.data);
+            })
+          }
+        >
+          {pending ? "Sending…" : `Mail claim links (${needed})`}
+        </button>
+      )}
       <button
         type="button"
         className={buttonClass}
@@ -59,6 +80,7 @@ export function ClaimLinks({ makeLinks, needed }: { makeLinks: MakeLinks; needed
             setError(null);
             const result = await makeLinks();
             if (!result.ok) return setError(result.error);
+            setMailed(null);
             setLinks(result.data);
             if (result.data.length) download(result.data);
           })
@@ -67,6 +89,12 @@ export function ClaimLinks({ makeLinks, needed }: { makeLinks: MakeLinks; needed
         {pending ? "Making links…" : `Make claim links (${needed}) and download CSV`}
       </button>
       {error && <Alert>{error}</Alert>}
+      {mailed && (
+        <div role="status" data-testid="claim-links-mailed">
+          Claim links mailed to {mailed.length} student{mailed.length === 1 ? "" : "s"}
+          {mailed.length > 0 && `: ${mailed.map((link) => link.email).join(", ")}`}.
+        </div>
+      )}
       {links && (
         <div role="status" data-testid="claim-links">
           <p className="mb-2">{links.length} new link{links.length === 1 ? "" : "s"}. Copy them now: they are not shown again.</p>
@@ -88,9 +116,10 @@ export function ClaimLinks({ makeLinks, needed }: { makeLinks: MakeLinks; needed
   );
 }
 
-/** One student's new claim link, shown in place. */
-export function ClaimLinkButton({ name, makeLink }: { name: string; makeLink: () => Promise<ActionResult<ClaimLinkView[]>> }) {
+/** One student's new claim link, shown in place (or, with `mail`, also mailed to them on request). */
+export function ClaimLinkButton({ name, makeLink, mail = false }: { name: string; makeLink: (mail?: boolean) => Promise<ActionResult<ClaimLinkView[]>>; mail?: boolean }) {
   const [link, setLink] = useState<string | null>(null);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   if (link) {
@@ -98,8 +127,31 @@ export function ClaimLinkButton({ name, makeLink }: { name: string; makeLink: ()
       <input readOnly value={link} aria-label={`Claim link for ${name}`} onFocus={(e) => e.currentTarget.select()} className="w-64 rounded border border-slate-300 px-2 py-1 font-mono text-xs" data-testid="claim-link" />
     );
   }
+  if (sentTo) {
+    return (
+      <span role="status" className="text-sm text-slate-700">
+        Claim link sent to {sentTo}
+      </span>
+    );
+  }
   return (
     <span className="inline-flex items-center gap-2">
+      {mail && (
+        <button
+          type="button"
+          disabled={pending}
+          className="rounded px-2 py-1 text-sm text-indigo-700 hover:bg-indigo-50"
+          onClick={() =>
+            startTransition(async () => {
+              const result = await makeLink(true);
+              if (!result.ok || !result.data[0]) return setError(result.ok ? "No link was made." : result.error);
+              setSentTo(result.data[0].email);
+            })
+          }
+        >
+          Mail claim link<span className="sr-only"> to {name}</span>
+        </button>
+      )}
       <button
         type="button"
         disabled={pending}

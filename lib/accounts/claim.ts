@@ -1,15 +1,19 @@
-import { createHash, randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { requireCourseInstructor } from "@/lib/competitions/permissions";
+import { mailConfigured, siteLink } from "@/lib/mail/config";
+import { claimLinkMessage } from "@/lib/mail/messages";
+import { enqueueMail } from "@/lib/mail/outbox";
+import { hashOneTimeToken, isOneTimeToken, newOneTimeToken } from "./one-time-token";
 import { hashPassword } from "./password";
 import { nameSchema, passwordSchema } from "./schemas";
 
 /**
  * Claim links: the proof that the person setting the password of an account imported with a class
  * list is the student on that list. The instructor hands each student their link (from the roster
- * page, or a CSV of all links for the LMS's mail merge); Holdout sends no mail. A link works once,
+ * page, or a CSV of all links for the LMS's mail merge), or, when the site sends mail (SMTP_URL),
+ * has Holdout mail them (`mail: true`). A link works once,
  * expires after CLAIM_LINK_DAYS, and only its sha256 is stored, so the roster page cannot show an
  * old link again: making links makes new ones (and retires the student's older unused ones).
  *
@@ -22,10 +26,9 @@ import { nameSchema, passwordSchema } from "./schemas";
  */
 export const CLAIM_LINK_DAYS = 14;
 export const CLAIM_TOKEN_PREFIX = "hcl_";
-const CLAIM_TOKEN_PATTERN = /^hcl_[A-Za-z0-9_-]{43}$/;
 
 export function hashClaimToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hashOneTimeToken(token);
 }
 
 export function claimPath(token: string): string {
@@ -46,11 +49,13 @@ export interface ClaimLink {
 
 /**
  * New claim links for the course's students who still need one: imported accounts without a
- * password, and pending enrolments. `userIds` narrows it (one student's link). Instructors of the
- * course only; audited as "roster.claim-links" (without the links).
+ * password, and pending enrolments. `userIds` narrows it (one student's link). With `mail`, each
+ * link is also queued as a mail to its student (refused when the site sends no mail). Instructors
+ * of the course only; audited as "roster.claim-links" (without the links).
  */
-export async function createClaimLinks(prisma: PrismaClient, actorId: string, courseId: string, options: { userIds?: string[]; now?: Date } = {}): Promise<ClaimLink[]> {
+export async function createClaimLinks(prisma: PrismaClient, actorId: string, courseId: string, options: { userIds?: string[]; now?: Date; mail?: boolean } = {}): Promise<ClaimLink[]> {
   await requireCourseInstructor(prisma, actorId, courseId, "make claim links");
+  if (options.mail && !mailConfigured()) throw new AppError("BAD_REQUEST", "This site sends no mail (SMTP_URL is not set): make the links and hand them out yourself.");
   const now = options.now ?? new Date();
   const only = options.userIds ? { userId: { in: options.userIds } } : {};
   const [unclaimed, pending] = await Promise.all([
@@ -75,11 +80,18 @@ export async function createClaimLinks(prisma: PrismaClient, actorId: string, co
   await prisma.$transaction(async (tx) => {
     await tx.claimToken.deleteMany({ where: { courseId, userId: { in: targets.map((t) => t.user.id) }, usedAt: null } });
     for (const target of targets) {
-      const token = CLAIM_TOKEN_PREFIX + randomBytes(32).toString("base64url");
+      const token = newOneTimeToken(CLAIM_TOKEN_PREFIX);
       await tx.claimToken.create({ data: { userId: target.user.id, courseId, tokenHash: hashClaimToken(token), expiresAt, createdById: actorId } });
       links.push({ userId: target.user.id, email: target.user.email, name: target.name, studentNumber: target.studentNumber, kind: target.kind, token, path: claimPath(token), expiresAt });
     }
-    await recordAudit(tx, { actorId, courseId, action: "roster.claim-links", targetType: "Course", targetId: courseId, details: { links: links.length, userIds: links.map((l) => l.userId) } });
+    if (options.mail) {
+      const course = await tx.course.findUniqueOrThrow({ where: { id: courseId }, select: { name: true } });
+      for (const link of links) {
+        const message = claimLinkMessage({ name: link.name, courseName: course.name, url: siteLink(link.path), validDays: CLAIM_LINK_DAYS, kind: link.kind });
+        await enqueueMail(tx, { to: link.email, ...message, userId: link.userId });
+      }
+    }
+    await recordAudit(tx, { actorId, courseId, action: "roster.claim-links", targetType: "Course", targetId: courseId, details: { links: links.length, userIds: links.map((l) => l.userId), mailed: Boolean(options.mail) } });
   });
   return links;
 }
@@ -95,7 +107,7 @@ const REFUSALS: Record<"invalid" | "expired" | "used", string> = {
 };
 
 async function findClaim(prisma: PrismaClient, token: unknown, now: Date) {
-  if (typeof token !== "string" || !CLAIM_TOKEN_PATTERN.test(token)) return { status: "invalid" as const };
+  if (!isOneTimeToken(token, CLAIM_TOKEN_PREFIX)) return { status: "invalid" as const };
   const row = await prisma.claimToken.findUnique({
     where: { tokenHash: hashClaimToken(token) },
     include: { user: { select: { id: true, email: true, name: true, passwordHash: true } }, course: { select: { name: true } } },

@@ -99,6 +99,10 @@ const TABLE: Record<string, Case> = {
   "PAGE /signup": { expect: signedIn(200, "courses") },
   // A claim link's page: public (the one-time token is the proof); without a valid token it says so.
   "PAGE /claim": { expect: everyone(200) },
+  // A password reset link's page: public too (the one-time token is the proof).
+  "PAGE /reset-password": { expect: everyone(200) },
+  // "Forgot password?" exists only when the site sends mail; this server has no SMTP_URL.
+  "PAGE /forgot-password": { expect: everyone(404) },
   "PAGE /api/docs": { expect: everyone(200) },
   "PAGE /account": { expect: signedIn("signin", 200) },
   "PAGE /courses": { expect: signedIn("signin", 200) },
@@ -193,6 +197,8 @@ const TABLE: Record<string, Case> = {
   // The target collections do not let students draw: students and TAs 403, instructors get as far as validation.
   "POST /api/v1/digit-collections/[collectionId]/digits": { expect: manage(401, 403, 404, 400), body: () => "{}" },
   "POST /api/v1/digit-collections/[collectionId]/test-set": { expect: manage(401, 403, 404, 400), body: () => JSON.stringify({ owner: "me" }) },
+  // Instructors (students of their courses) and administrators (anyone): an empty body gets them as far as validation.
+  "POST /api/v1/password-resets": { expect: signedIn(401, 400), body: () => "{}" },
   // Only the owner may withdraw a submission, and only while it is queued (the target is scored: 409).
   "POST /api/v1/submissions/[id]/cancel": { expect: { ...courseScoped(401, 404, 404), student: 409 } },
 };
@@ -570,6 +576,30 @@ const ACTIONS: Record<string, ActionCase | "public"> = {
     state: () => database.prisma.user.findMany({ select: { id: true, passwordHash: true, name: true }, orderBy: { id: "asc" } }),
   },
   acceptClaimAction: { denied: [...ROLES], args: () => [`hcl_${"A".repeat(43)}`], state: () => database.prisma.enrollment.count() },
+  // Public (the one-time token is the credential): without a valid token everybody is refused.
+  completePasswordResetAction: {
+    denied: [...ROLES],
+    args: () => [`hpr_${"A".repeat(43)}`, "hijacked-password"],
+    state: () => database.prisma.user.findMany({ select: { id: true, passwordHash: true, sessionVersion: true }, orderBy: { id: "asc" } }),
+  },
+  // Public, but only when the site sends mail: this server has none, so everybody is refused.
+  requestPasswordResetAction: { denied: [...ROLES], args: (target) => [world.people[target.people.student].email], state: () => database.prisma.passwordResetToken.count() },
+  // The student's instructors (not the TA, not another course's instructor) and site administrators.
+  resetStudentPasswordAction: {
+    denied: ["anonymous", "student", "classmate", "outsiderStudent", "ta", "outsiderInstructor"],
+    args: (target) => [world.people[target.people.student].id],
+    state: () => database.prisma.passwordResetToken.count(),
+  },
+  adminResetPasswordAction: {
+    denied: ["anonymous", "student", "classmate", "outsiderStudent", "instructor", "coInstructor", "ta", "outsiderInstructor"],
+    args: (target) => [{ email: world.people[target.people.student].email }],
+    state: () => database.prisma.passwordResetToken.count(),
+  },
+  setMailPreferencesAction: {
+    denied: ["anonymous"],
+    args: () => [{ emailOnScored: false, emailOnClosed: false }],
+    state: () => database.prisma.user.findMany({ select: { id: true, emailOnScored: true, emailOnClosed: true }, orderBy: { id: "asc" } }),
+  },
   createCompetitionAction: {
     denied: STAFF_ONLY,
     args: (target) => [target.params.courseId, { slug: "intruder-comp", title: "Intruder", datasetId: "mnist" }, true],

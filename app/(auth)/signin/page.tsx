@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { safeRedirectPath } from "@/lib/accounts/redirect";
+import { mailConfigured } from "@/lib/mail/config";
 import { currentUser } from "@/web/session";
 import { enabledOAuthProviders } from "@/web/auth-options";
 import { SignInForm } from "./sign-in-form";
@@ -23,6 +25,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md">
       <h1 className="mb-6 text-2xl font-semibold">Sign in to Holdout</h1>
       <SignInForm initialError={message} callbackUrl={safeRedirectPath(callbackUrl, "/courses")} providers={enabledOAuthProviders()} />
+      {/* Only when the site sends mail: otherwise the instructor resets passwords (roster page). */}
+      {mailConfigured() && (
+        <p className="mt-4 text-center text-sm">
+          <Link href="/forgot-password" className="text-indigo-700 underline">
+            Forgot password?
+          </Link>
+        </p>
+      )}
     </div>
   );
 }

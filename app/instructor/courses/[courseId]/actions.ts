@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { createClaimLinks } from "@/lib/accounts/claim";
+import { createPasswordReset } from "@/lib/accounts/password-reset";
 import { createCompetition } from "@/lib/competitions/manage";
 import { addStaff, updateCourse, type CourseUpdate, type StaffInput } from "@/lib/courses/courses";
 import { db } from "@/lib/db";
@@ -45,13 +46,14 @@ export async function removeStudentAction(courseId: string, userId: string) {
 
 /**
  * New one-time claim links (all students who need one, or the listed ones). Returned once: only
- * their hashes are stored. The page shows them and offers them as a CSV.
+ * their hashes are stored. The page shows them and offers them as a CSV; with `mail` (when the
+ * site sends mail) each is also mailed to its student.
  */
-export async function createClaimLinksAction(courseId: string, userIds?: string[]) {
+export async function createClaimLinksAction(courseId: string, userIds?: string[], mail?: boolean) {
   return runAction(async () => {
     const user = await actionUser();
     const only = Array.isArray(userIds) ? userIds.filter((id): id is string => typeof id === "string").slice(0, 10_000) : undefined;
-    const links = await createClaimLinks(db(), user.id, courseId, { userIds: only });
+    const links = await createClaimLinks(db(), user.id, courseId, { userIds: only, mail: mail === true });
     return links.map((link) => ({ userId: link.userId, email: link.email, name: link.name, studentNumber: link.studentNumber, kind: link.kind, path: link.path, expiresAt: link.expiresAt.toISOString() }));
   });
 }
@@ -74,5 +76,18 @@ export async function addStaffAction(courseId: string, input: StaffInput) {
     const member = await addStaff(db(), user.id, courseId, input);
     revalidatePath(`/instructor/courses/${courseId}`);
     return member;
+  });
+}
+
+/**
+ * A one-time password reset link for a student of a course the caller teaches (the lib checks):
+ * returned to hand out, or, when the site sends mail, mailed to the student and not shown.
+ */
+export async function resetStudentPasswordAction(userId: string) {
+  return runAction(async () => {
+    const user = await actionUser();
+    const reset = await createPasswordReset(db(), user.id, { userId: typeof userId === "string" ? userId : "" });
+    const base = { email: reset.email, expiresAt: reset.expiresAt.toISOString() };
+    return reset.delivery === "mail" ? { delivery: "mail" as const, ...base } : { delivery: "link" as const, ...base, path: reset.path };
   });
 }

@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ClaimLinkButton, ClaimLinks } from "@/components/instructor/claim-links";
+import { PasswordResetButton } from "@/components/instructor/password-reset-button";
 import { RemoveStudentButton, RosterImport } from "@/components/instructor/roster-import";
 import { LocalTime } from "@/components/local-time";
 import { Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
+import { mailConfigured } from "@/lib/mail/config";
 import { requireCourseInstructor } from "@/web/session";
-import { createClaimLinksAction, importRosterAction, removeStudentAction } from "@/app/instructor/courses/[courseId]/actions";
+import { createClaimLinksAction, importRosterAction, removeStudentAction, resetStudentPasswordAction } from "@/app/instructor/courses/[courseId]/actions";
 
 export const metadata: Metadata = { title: "Roster" };
 
@@ -33,6 +35,7 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
   const enrolledIds = new Set(course.enrollments.map((e) => e.userId));
   const pending = course.pendingEnrollments.filter((p) => !enrolledIds.has(p.userId));
   const needLinks = students.filter((s) => !s.user.passwordHash).length + pending.length;
+  const mail = mailConfigured();
   return (
     <div className="space-y-6">
       <div>
@@ -76,7 +79,11 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
                         <LocalTime value={createdAt.toISOString()} style="date" />
                       </td>
                       <td className="py-2 pr-3 text-right whitespace-nowrap">
-                        {!user.passwordHash && <ClaimLinkButton name={user.name} makeLink={createClaimLinksAction.bind(null, course.id, [user.id])} />}
+                        {user.passwordHash ? (
+                          <PasswordResetButton name={user.name} reset={resetStudentPasswordAction.bind(null, user.id)} />
+                        ) : (
+                          <ClaimLinkButton name={user.name} mail={mail} makeLink={createClaimLinksAction.bind(null, course.id, [user.id])} />
+                        )}
                         <RemoveStudentButton name={user.name} removeAction={removeStudentAction.bind(null, course.id, user.id)} />
                       </td>
                     </tr>
@@ -97,7 +104,7 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
                     <span className="font-medium">{p.rosterName}</span>
                     <span className="text-slate-600">{p.user.email}</span>
                     <span className="ml-auto whitespace-nowrap">
-                      <ClaimLinkButton name={p.rosterName} makeLink={createClaimLinksAction.bind(null, course.id, [p.userId])} />
+                      <ClaimLinkButton name={p.rosterName} mail={mail} makeLink={createClaimLinksAction.bind(null, course.id, [p.userId])} />
                       <RemoveStudentButton name={p.rosterName} removeAction={removeStudentAction.bind(null, course.id, p.userId)} />
                     </span>
                   </li>
@@ -109,7 +116,7 @@ export default async function RosterPage({ params }: { params: Promise<{ courseI
         <div className="min-w-0 space-y-6">
           <Card>
             <h2 className="mb-2 text-lg font-semibold">Claim links</h2>
-            <ClaimLinks makeLinks={createClaimLinksAction.bind(null, course.id)} needed={needLinks} />
+            <ClaimLinks makeLinks={createClaimLinksAction.bind(null, course.id)} needed={needLinks} mail={mail} />
           </Card>
           <Card>
             <h2 className="mb-2 text-lg font-semibold">Join code</h2>
