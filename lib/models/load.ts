@@ -24,7 +24,7 @@ import { describeImageShape, resolveDatasetShape, type DatasetShape } from "./da
 import { parsePreprocessing, pixelLookupTables, resolvePreprocessing, type Preprocessing } from "./preprocessing";
 import { summarizeGraphAnalysis, summarizeLayersAnalysis, formatFlops, type ModelSummary } from "./summary";
 import { assignWeights, readAndCheckWeights, weightsFit, type WeightSource } from "./weights";
-import { registerHoldoutLayers } from "./layers";
+import { geometricAugmentationAfterWeights, registerHoldoutLayers } from "./layers";
 import { checkScoringCost, layersModelCost, scoringBatchSize, type ScoringBudget } from "./cost";
 
 export type OutputKind = "probabilities" | "logits" | "scores";
@@ -99,7 +99,17 @@ async function load(files: SubmissionFile[], opts: LoadSubmissionOptions, warnin
         hint: "Submit the trained model: model.save('model.keras') after model.fit(...).",
       });
     }
-    return await loadLayersSubmission(detected, keras, dataset, declared, limits, warnings, opts.scoring);
+    const loaded = await loadLayersSubmission(detected, keras, dataset, declared, limits, warnings, opts.scoring);
+    // A definition is trained: refuse now (at upload) what training would refuse later.
+    const misplaced = track === "architecture" && loaded.model instanceof tf.LayersModel ? geometricAugmentationAfterWeights(loaded.model) : null;
+    if (misplaced) {
+      loaded.dispose();
+      fail("UNSUPPORTED_LAYER", `Layer '${misplaced.layer}' (${misplaced.className}) comes after '${misplaced.after}', a layer with weights: Holdout trains random rotation, translation and zoom layers only before every layer with weights.`, {
+        location: `layer '${misplaced.layer}'`,
+        hint: "Move it to the start of the model, right after the input, as Keras' examples do.",
+      });
+    }
+    return loaded;
   } finally {
     keras.release();
   }

@@ -279,7 +279,7 @@ describe("reports, live status and leaderboards", () => {
     const page = await pageAs("ada@holdout.test");
     const response = await page.goto(`${server.url}/c/mnist/submissions/${submission.id}`);
     expect(response?.status()).toBe(200);
-    expect(await page.getByTestId("public-score").textContent()).toContain("97.23 %");
+    expect(await page.getByTestId("public-score").textContent()).toContain("97.230 %");
     await page.getByText("Hidden", { exact: true }).waitFor();
     expect(await page.getByTestId("delta").textContent()).toContain("+2.13 pp");
     // Recharts draws the curves as SVG once it has measured its container.
@@ -342,12 +342,50 @@ describe("reports, live status and leaderboards", () => {
     // The worker finishes: the page polls, sees SCORED and shows the report in place.
     await database.prisma.submission.update({
       where: { id: training.id },
-      data: { status: "SCORED", finishedAt: new Date(), progress: { phase: "SCORED" }, score: { create: { publicScore: 0.961, privateScore: 0.958 } }, report: { update: reportFixture(0.961) } },
+      data: {
+        status: "SCORED",
+        finishedAt: new Date(),
+        progress: { phase: "SCORED" },
+        score: { create: { publicScore: 0.961, privateScore: 0.958 } },
+        report: {
+          update: {
+            ...reportFixture(0.961),
+            // Holdout trained it: early stopping restored epoch 6, with the settings' augmentation.
+            curves: { source: "training", epochs: fixtureEpochs(), bestEpoch: 6, overfitStartEpoch: 7, stoppedEarly: true, stopReason: "early stopping", scoredEpoch: 6, restoredBestWeights: true, augmentation: ["rotation ±10°", "width shift ±10 %"] },
+            robustness: {
+              examples: 1000,
+              publicExamples: 3000,
+              clean: 0.962,
+              conditions: [
+                { id: "shift-2", label: "shifted 2 px", accuracy: 0.71 },
+                { id: "shift-3", label: "shifted 3 px", accuracy: 0.4 },
+                { id: "rotate+15", label: "rotated +15°", accuracy: 0.9 },
+                { id: "rotate-15", label: "rotated −15°", accuracy: 0.91 },
+                { id: "noise", label: "noise σ 25.5", accuracy: 0.95 },
+              ],
+              noiseSigma: 25.5,
+              seed: 14,
+              engine: "onnxruntime",
+            },
+          },
+        },
+      },
     });
     await page.getByTestId("public-score").waitFor({ timeout: 20_000 });
-    expect(await page.getByTestId("public-score").textContent()).toContain("96.10 %");
+    expect(await page.getByTestId("public-score").textContent()).toContain("96.100 %");
     expect(await page.getByTestId("live-status").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    // Which epoch was scored, what augmentation acted, and the robustness panel next to clean accuracy.
+    expect(await page.getByTestId("scored-epoch").textContent()).toContain("Scored with the weights of epoch 6, the one with the lowest validation loss: early stopping restored them");
+    expect(await page.getByTestId("augmentation-applied").textContent()).toBe("Augmentation applied while training: rotation ±10°; width shift ±10 %.");
+    expect(await page.getByTestId("robustness-clean").textContent()).toContain("96.200 %");
+    const shifted = await page.getByTestId("robustness-shift-3").textContent();
+    expect(shifted).toContain("shifted 3 px");
+    expect(shifted).toContain("40.000 %");
+    expect(shifted).toContain("−56.2 pts");
+    expect(await page.getByTestId("robustness-table").locator("tbody tr").count()).toBe(6);
+    await page.getByText("Measured on the first 1,000 of the public split's 3,000 images").waitFor();
+    await screenshot(page, "robustness");
   });
 
   it("keeps the header's status badge in step with the live panel as the job moves on", async () => {
@@ -484,7 +522,7 @@ describe("instructor pages", () => {
     await hydrated(page);
     const table = page.getByTestId("all-submissions");
     expect(await table.locator("tbody tr").count()).toBeGreaterThanOrEqual(5);
-    const alanRow = table.locator("tbody tr", { hasText: "alan@holdout.test" }).filter({ hasText: "98.01 %" });
+    const alanRow = table.locator("tbody tr", { hasText: "alan@holdout.test" }).filter({ hasText: "98.010 %" });
     await alanRow.getByRole("button", { name: /Disqualify/ }).click();
     await alanRow.getByLabel(/Reason for disqualifying/).fill("Trained on the test set");
     await alanRow.getByRole("button", { name: "Disqualify", exact: true }).click();

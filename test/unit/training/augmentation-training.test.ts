@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { trainingRows, trainSubmission, type TrainingSet } from "@/lib/evaluation/train";
 import { gatherRows } from "@/lib/evaluation/metrics";
 import { loadSubmissionModel } from "@/lib/models";
+import { InactiveAtInference } from "@/lib/models/layers";
 import { evaluate, preprocessCoefficients, trainModel } from "@/lib/training";
 import { classificationLoss } from "@/lib/training/loss";
 import { k3 } from "@/test/unit/models/helpers/keras-configs";
@@ -135,29 +136,37 @@ describe("RandomFlip in a definition", () => {
     }
   });
 
-  it("a random rotation after a layer with weights is refused with where to put it", { timeout: 120_000 }, async () => {
+  it("a random rotation after a layer with weights is refused at upload and by training, with where to put it", { timeout: 120_000 }, async () => {
     const config = k3.sequential([32, 32, 3], [
       k3.layer("Conv2D", { name: "conv", filters: 2, kernel_size: [3, 3] }),
       k3.layer("RandomRotation", { name: "spin", factor: 0.1 }),
       k3.layer("Flatten", { name: "flatten" }),
       k3.layer("Dense", { name: "head", units: 10, activation: "softmax" }),
     ]);
-    const loaded = await loadSubmissionModel([{ name: "model.json", data: new TextEncoder().encode(JSON.stringify(config)) }], { dataset: "cifar10", track: "architecture" });
-    try {
-      const data = cifarSlice(32);
-      await expect(
-        trainModel(
-          loaded.model as tf.LayersModel,
-          { trainImages: data.images, trainLabels: data.labels, valImages: new Uint8Array(0), valLabels: new Uint8Array(0), shape: [32, 32, 3], numClasses: 10 },
-          { optimizer: "adam", learningRate: 0.01, batchSize: 16, epochs: 1, preprocess: "1/255", seed: 3 },
-          { onEpochEnd: () => {} },
-          { maxEpochs: 1, maxSeconds: 600 },
-          { log: () => {} },
-        ),
-      ).rejects.toThrow("layer 'spin' (RandomRotation) comes after 'conv', a layer with weights: Holdout trains random rotation, translation and zoom layers only before every layer with weights. Move it to the start of the model, right after the input, as Keras' examples do");
-    } finally {
-      loaded.dispose();
-    }
+    // The upload check loads definitions this way: refused before it costs a submission.
+    await expect(loadSubmissionModel([{ name: "model.json", data: new TextEncoder().encode(JSON.stringify(config)) }], { dataset: "cifar10", track: "architecture" })).rejects.toThrow(
+      "Layer 'spin' (RandomRotation) comes after 'conv', a layer with weights: Holdout trains random rotation, translation and zoom layers only before every layer with weights.",
+    );
+    // Training itself refuses it too (models built any other way).
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ name: "conv", inputShape: [32, 32, 3], filters: 2, kernelSize: 3 }),
+        new InactiveAtInference({ name: "spin", kerasClassName: "RandomRotation", kerasConfig: { factor: 0.1 } }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 10, activation: "softmax" }),
+      ],
+    });
+    const data = cifarSlice(32);
+    await expect(
+      trainModel(
+        model,
+        { trainImages: data.images, trainLabels: data.labels, valImages: new Uint8Array(0), valLabels: new Uint8Array(0), shape: [32, 32, 3], numClasses: 10 },
+        { optimizer: "adam", learningRate: 0.01, batchSize: 16, epochs: 1, preprocess: "1/255", seed: 3 },
+        { onEpochEnd: () => {} },
+        { maxEpochs: 1, maxSeconds: 600 },
+        { log: () => {} },
+      ),
+    ).rejects.toThrow("layer 'spin' (RandomRotation) comes after 'conv', a layer with weights: Holdout trains random rotation, translation and zoom layers only before every layer with weights. Move it to the start of the model, right after the input, as Keras' examples do");
   });
 });
 
