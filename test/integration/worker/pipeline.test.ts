@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSubmission } from "@/lib/submissions/create-submission";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "@/lib/evaluation/schemas";
-import { describeTrainingSplit, splitInfoSchema } from "@/lib/evaluation";
+import { describeTrainingSplit, readReportColumn, splitInfoSchema } from "@/lib/evaluation";
 import { splitPublicPrivate, loadDataset } from "@/lib/datasets";
 import { startWorker, type RunningWorker } from "@/worker/worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
@@ -53,6 +53,8 @@ afterAll(async () => {
 });
 
 describe("submit -> queue -> worker -> scores and report", () => {
+  /** The CNN's accuracy on public images shifted 3 px (first test), against the MLP's (second). */
+  let cnnShift3 = Number.NaN;
   it("scores a real TF.js model at exactly the accuracy it earns, split into public and private", { timeout: 300_000 }, async () => {
     const fixture = FIXTURE_MODELS.tfjsLayersMnist;
     const { submission } = await createSubmission(database.prisma, { userId: studentId, competitionSlug: "mnist", kind: "weights", preprocessing: fixture.preprocessing, files: await fixtureModelFiles(fixture.dir) });
@@ -72,6 +74,11 @@ describe("submit -> queue -> worker -> scores and report", () => {
     expect(done.report!.backend).toBe("onnxruntime");
     expect(splitInfoSchema.parse(done.report!.splitInfo).engine?.label).toMatch(/^onnxruntime \(cpu, [12] threads?\)$/);
     expect(done.jobs.map((job) => job.status)).toEqual(["SUCCEEDED"]);
+    // The robustness panel, computed in the child after scoring, stored through its schema.
+    const panel = readReportColumn("robustness", done.report!.robustness)!;
+    expect(panel.examples).toBe(1000);
+    expect(panel.engine).toBe("onnxruntime");
+    cnnShift3 = panel.conditions.find((c) => c.id === "shift-3")!.accuracy;
 
     // Per-example details come from the public split only.
     const test = await loadDataset("mnist", "test");
@@ -115,6 +122,15 @@ describe("submit -> queue -> worker -> scores and report", () => {
     // Trained on TF.js, then scored by ONNX Runtime on the exported trained model.
     expect(splitInfo.engine?.backend).toBe("onnxruntime");
     expect(splitInfo.engine?.skipped).toEqual([]);
+    // The report says which epoch's weights were scored, and that nothing augmented the images.
+    expect(curves.scoredEpoch).toBe(3);
+    expect(curves.augmentation).toEqual([]);
+    // What the lecture argues: the MLP loses far more under a 3-pixel shift than the CNN above.
+    const panel = readReportColumn("robustness", done.report!.robustness)!;
+    const mlpShift3 = panel.conditions.find((c) => c.id === "shift-3")!.accuracy;
+    console.info(`[robustness] 3-pixel shift: MLP ${panel.clean} -> ${mlpShift3}, CNN -> ${cnnShift3}`);
+    expect(panel.clean - mlpShift3).toBeGreaterThan(0.3);
+    expect(cnnShift3).toBeGreaterThan(mlpShift3 + 0.2);
   });
 
   it("refuses at upload a model that cannot be scored within the time or memory limit, with a reason, and keeps serving", { timeout: 300_000 }, async () => {
