@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Job, Prisma, PrismaClient } from "@/lib/db";
+import { Prisma, type Job, type PrismaClient } from "@/lib/db";
 import { evaluateSubmissionPayload } from "@/lib/queue/jobs";
 import { retryJobLater, settleJob } from "@/lib/queue/queue";
 import { getBlob } from "@/lib/storage/blobs";
@@ -21,6 +21,8 @@ export interface EvaluateContext {
   backend: EvaluationTask["backend"];
   cpuShare: number;
   log: (line: string) => void;
+  /** Aborted when the worker shuts down and will not wait for this job (a reference baseline): its child is killed and the job requeued, never charged. */
+  signal?: AbortSignal;
 }
 
 /** Only a file name: uploads are stored under their base name inside the job's own directory. */
@@ -125,7 +127,8 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
           const result = message.result;
           settled = await retryWhileDatabaseDown(() => prisma.$transaction(async (tx) => {
             if (!(await settleJob(tx, job.id, workerId, { status: "SUCCEEDED" }))) return false;
-            const report = { backend: result.backend, examplesPerSecond: result.examplesPerSecond, ...reportColumnsOf(result) };
+            // No robustness panel this time (time limit, failure): clear one from an earlier run (rescore).
+            const report = { backend: result.backend, examplesPerSecond: result.examplesPerSecond, ...reportColumnsOf(result), robustness: result.robustness ? reportColumn("robustness", result.robustness) : Prisma.DbNull };
             await tx.report.upsert({ where: { submissionId: submission.id }, create: { submissionId: submission.id, ...report }, update: report });
             const score = {
               metric: "accuracy",
@@ -160,7 +163,7 @@ export async function runEvaluationJob(job: Job, context: EvaluateContext): Prom
       }
     };
 
-    const outcome = await runInChild(task, { memoryMb: limits.memoryMb, timeoutSeconds, onMessage });
+    const outcome = await runInChild(task, { memoryMb: limits.memoryMb, timeoutSeconds, onMessage, signal: context.signal });
     const crash = outcome.kind === "crashed" ? outcome : platformFailure ? { reason: platformFailure, source: "PLATFORM" as const } : null;
     if (crash && !settled) {
       if (crash.source === "PLATFORM" && job.attempts < job.maxAttempts) {

@@ -51,6 +51,12 @@ export function startWorker(options: WorkerOptions): RunningWorker {
   const running = new Map<string, Promise<void>>();
   /** The lane of each running job: train and baseline jobs never hold every slot (lib/queue/lanes.ts). */
   const runningLanes = new Map<string, string>();
+  /**
+   * Jobs a shutdown does not wait for: reference baselines (the baseline lane) train for up to the
+   * competition's time budget, and nobody waits on them, so Ctrl-C kills their child and puts
+   * them back in the queue (the platform's doing: nothing is charged) instead of blocking.
+   */
+  const abortOnStop = new Map<string, AbortController>();
   let stopping = false;
 
   // Concurrent jobs split the machine's CPUs between their training threads.
@@ -94,7 +100,15 @@ export function startWorker(options: WorkerOptions): RunningWorker {
 
   async function runJob(job: Job) {
     try {
-      if (job.type === JOB_TYPES.evaluateSubmission) await runEvaluationJob(job, context);
+      if (job.type === JOB_TYPES.evaluateSubmission) {
+        const controller = job.lane === "baseline" ? new AbortController() : null;
+        if (controller) abortOnStop.set(job.id, controller);
+        try {
+          await runEvaluationJob(job, controller ? { ...context, signal: controller.signal } : context);
+        } finally {
+          abortOnStop.delete(job.id);
+        }
+      }
       else if (job.type === JOB_TYPES.mail) await runMailJob(prisma, job, id, log);
       else {
         await prisma.job.update({ where: { id: job.id }, data: { status: "FAILED", lastError: `unknown job type ${job.type}`, finishedAt: new Date() } });
@@ -160,6 +174,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     done,
     async stop() {
       stopping = true;
+      for (const controller of abortOnStop.values()) controller.abort();
       await done;
     },
   };

@@ -10,8 +10,11 @@ import { formatDuration } from "@/web/view/format";
 export interface LiveState {
   status: string;
   queuePosition: number | null;
+  /** Seconds until a worker should start it (lib/queue/estimates.ts); null when unknown. */
+  queueEtaSeconds?: number | null;
   failureReason: string | null;
-  progress: { phase: string | null; epoch: number | null; totalEpochs: number | null; fraction: number | null; etaSeconds: number | null; message: string | null };
+  /** batch/batchesPerEpoch: inside the current epoch (epoch is then the one running). */
+  progress: { phase: string | null; epoch: number | null; totalEpochs: number | null; fraction: number | null; etaSeconds: number | null; message: string | null; batch?: number | null; batchesPerEpoch?: number | null };
   curves: { epochs: EpochRecord[]; bestEpoch: number | null; overfitStartEpoch: number | null } | null;
 }
 
@@ -40,6 +43,7 @@ export function liveStateFrom(body: unknown, previous: LiveState): LiveState {
   return {
     status: str(s.status) ?? previous.status,
     queuePosition: num(s.queuePosition),
+    queueEtaSeconds: num(s.queueEtaSeconds),
     failureReason: str(s.failureReason),
     progress: {
       phase: str(progress.phase),
@@ -48,6 +52,8 @@ export function liveStateFrom(body: unknown, previous: LiveState): LiveState {
       fraction: num(progress.fraction),
       etaSeconds: num(progress.etaSeconds),
       message: str(progress.message),
+      batch: num(progress.batch),
+      batchesPerEpoch: num(progress.batchesPerEpoch),
     },
     curves:
       epochs.length > 0
@@ -61,10 +67,13 @@ function headline(state: LiveState): string {
   const { progress } = state;
   switch (state.status) {
     case "QUEUED":
-      return state.queuePosition !== null ? `Queued: position ${state.queuePosition} in the queue.` : "Queued: waiting for a worker.";
+      if (state.queuePosition === null) return "Queued: waiting for a worker.";
+      return `Queued: position ${state.queuePosition} in the queue${typeof state.queueEtaSeconds === "number" ? `, starting in about ${formatDuration(state.queueEtaSeconds)}` : ""}.`;
     case "VALIDATING":
       return "Validating: loading your model and checking its shapes and size.";
     case "TRAINING":
+      if (progress.batch != null && progress.batchesPerEpoch != null && progress.epoch !== null && progress.totalEpochs !== null)
+        return `Training: epoch ${progress.epoch} of ${progress.totalEpochs}, batch ${progress.batch} of ${progress.batchesPerEpoch}.`;
       return progress.epoch !== null && progress.totalEpochs !== null ? `Training: epoch ${progress.epoch} of ${progress.totalEpochs} done.` : "Training: starting the first epoch.";
     case "SCORING":
       return "Scoring: predicting the hidden test set.";
@@ -140,7 +149,9 @@ export function LiveStatus({ submissionId, initial, hasTraining, canCancel = fal
         // The status answer carries no curves: when a new epoch is done, re-render the page from
         // the server (a soft refresh, no reload), which reads the curve stored after each epoch.
         const shownEpoch = next.curves?.epochs[next.curves.epochs.length - 1]?.epoch ?? 0;
-        if (next.status === "TRAINING" && next.progress.epoch !== null && next.progress.epoch > shownEpoch) router.refresh();
+        // (With batch progress, `epoch` is the one running: the last finished one is before it.)
+        const finishedEpoch = next.progress.epoch === null ? null : next.progress.batch != null ? next.progress.epoch - 1 : next.progress.epoch;
+        if (next.status === "TRAINING" && finishedEpoch !== null && finishedEpoch > shownEpoch) router.refresh();
       } catch {
         if (stopped) return;
         failures++;

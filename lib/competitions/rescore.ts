@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import type { PrismaClient } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvaluation } from "@/lib/queue/queue";
+import { ownerKeyOf } from "@/lib/queue/lanes";
 import { requireCourseInstructor } from "./permissions";
 
 export interface RescoreResult {
@@ -33,7 +34,7 @@ export async function rescoreCompetition(prisma: PrismaClient, actorId: string, 
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rescore:${competitionId}`}))`;
       const submissions = await tx.submission.findMany({
         where: { competitionId, status: { not: "CANCELLED" } },
-        select: { id: true },
+        select: { id: true, userId: true, teamId: true },
         orderBy: { createdAt: "asc" },
       });
       const busy = new Set(
@@ -49,7 +50,8 @@ export async function rescoreCompetition(prisma: PrismaClient, actorId: string, 
       );
       const toQueue = submissions.filter((submission) => !busy.has(submission.id));
       for (const submission of toQueue) {
-        await enqueueEvaluation(tx, { version: 1, submissionId: submission.id, rescore: Math.max(1, jobCounts.get(submission.id) ?? 0) });
+        // Low priority (the baseline lane): rescoring runs when no student's upload waits.
+        await enqueueEvaluation(tx, { version: 1, submissionId: submission.id, rescore: Math.max(1, jobCounts.get(submission.id) ?? 0) }, { lane: "baseline", ownerKey: ownerKeyOf(submission) });
       }
       if (toQueue.length > 0) {
         await tx.submission.updateMany({

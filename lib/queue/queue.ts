@@ -1,34 +1,74 @@
 import type { Job, Prisma, PrismaClient } from "@/lib/db";
 import { evaluateSubmissionPayload, JOB_TYPES, type EvaluateSubmissionPayload } from "./jobs";
+import { isJobLane, JOB_LANES, type JobLane } from "./lanes";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
 /** A job is "stale" when its worker has not sent a heartbeat for this long: presumed dead. */
 export const DEFAULT_STALE_AFTER_SECONDS = 30;
 
+export interface EnqueueOptions {
+  /**
+   * The job's lane (lib/queue/lanes.ts): "score" for trained models, "train" for definitions,
+   * "baseline" for low-priority work (reference baselines, rescoring), claimed only when no
+   * score or train job waits. Default "score".
+   */
+  lane?: JobLane;
+  /** Who takes turns within the lane: ownerKeyOf(submission) (the team, else the user). */
+  ownerKey?: string | null;
+  /** Expected run time in seconds (a definition's training estimate), for the queue's ETA. */
+  estimatedSeconds?: number | null;
+  maxAttempts?: number;
+}
+
 /**
  * Enqueue inside the caller's transaction, so a submission and its job exist together or not at
  * all. The payload is parsed with its schema on write (lib/queue/jobs.ts), as the worker parses it on read.
  */
-export async function enqueueEvaluation(tx: Tx, payload: EvaluateSubmissionPayload, options: { maxAttempts?: number } = {}): Promise<Job> {
+export async function enqueueEvaluation(tx: Tx, payload: EvaluateSubmissionPayload, options: EnqueueOptions = {}): Promise<Job> {
   const checked = evaluateSubmissionPayload.parse(payload);
+  const lane = options.lane ?? "score";
+  if (!isJobLane(lane)) throw new Error(`unknown job lane "${String(lane)}" (expected ${JOB_LANES.join(", ")})`);
+  const estimatedSeconds = options.estimatedSeconds != null && Number.isFinite(options.estimatedSeconds) ? Math.max(1, Math.round(options.estimatedSeconds)) : null;
   return tx.job.create({
-    data: { type: JOB_TYPES.evaluateSubmission, payload: checked, submissionId: checked.submissionId, maxAttempts: options.maxAttempts ?? 3 },
+    data: {
+      type: JOB_TYPES.evaluateSubmission,
+      payload: checked,
+      submissionId: checked.submissionId,
+      maxAttempts: options.maxAttempts ?? 3,
+      lane,
+      ownerKey: options.ownerKey ?? null,
+      estimatedSeconds,
+    },
   });
 }
 
 /**
- * Claims the oldest runnable job. FOR UPDATE SKIP LOCKED lets any number of workers on any number
- * of machines poll at once: each row goes to exactly one of them.
+ * Claims the next job from the given lanes (best first; lanesToClaim in lib/queue/lanes.ts picks
+ * them from the worker's free slots). Within a lane, owners take turns: the job of the owner
+ * whose latest claim in that lane is oldest goes first (owners never served before all others),
+ * then that owner's oldest job. Jobs without an owner count as owners of their own.
+ *
+ * FOR UPDATE SKIP LOCKED lets any number of workers on any number of machines poll at once: each
+ * row goes to exactly one of them. Two workers claiming in the same instant may both serve the
+ * same owner once; the next claims see both and move on to the others.
  */
-export async function claimJob(prisma: PrismaClient, workerId: string): Promise<Job | null> {
+export async function claimJob(prisma: PrismaClient, workerId: string, lanes: readonly JobLane[] = JOB_LANES): Promise<Job | null> {
+  if (lanes.length === 0) return null;
+  const order = [...lanes];
   const rows = await prisma.$queryRaw<Job[]>`
-    UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedAt" = now(), "heartbeatAt" = now(), "attempts" = "attempts" + 1
+    WITH served AS (
+      SELECT "ownerKey", "lane", max("lockedAt") AS "at" FROM "Job"
+      WHERE "ownerKey" IS NOT NULL AND "lockedAt" IS NOT NULL
+      GROUP BY "ownerKey", "lane"
+    )
+    UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedAt" = clock_timestamp(), "heartbeatAt" = now(), "attempts" = "attempts" + 1
     WHERE "id" = (
-      SELECT "id" FROM "Job"
-      WHERE "status" = 'PENDING' AND "runAfter" <= now()
-      ORDER BY "createdAt"
-      FOR UPDATE SKIP LOCKED
+      SELECT j."id" FROM "Job" j
+      LEFT JOIN served s ON s."ownerKey" = j."ownerKey" AND s."lane" = j."lane"
+      WHERE j."status" = 'PENDING' AND j."runAfter" <= now() AND j."lane" = ANY(${order}::text[])
+      ORDER BY array_position(${order}::text[], j."lane"), s."at" ASC NULLS FIRST, j."createdAt", j."id"
+      FOR UPDATE OF j SKIP LOCKED
       LIMIT 1
     )
     RETURNING *`;
@@ -88,14 +128,6 @@ export async function retryJobLater(prisma: PrismaClient, jobId: string, workerI
     data: { status: "PENDING", lockedBy: null, lockedAt: null, lastError: error, runAfter: new Date(Date.now() + delaySeconds * 1000) },
   });
   return count === 1;
-}
-
-/** Position in the queue of a submission's pending job (1 = next), or null if not waiting. */
-export async function queuePosition(prisma: PrismaClient, submissionId: string): Promise<number | null> {
-  const job = await prisma.job.findFirst({ where: { submissionId, status: "PENDING" }, orderBy: { createdAt: "desc" } });
-  if (!job) return null;
-  const ahead = await prisma.job.count({ where: { status: "PENDING", createdAt: { lt: job.createdAt } } });
-  return ahead + 1;
 }
 
 /** Deletes finished jobs (succeeded, failed, cancelled) that finished before `before`; pending and running ones stay. */

@@ -24,9 +24,14 @@ export interface SandboxSpec {
   stderr?: "inherit" | "pipe";
 }
 
-/** Environment variables a child may see: no DATABASE_URL, NEXTAUTH_SECRET or anything else. */
-const ENV_ALLOWED = ["PATH", "NODE_ENV", "HOLDOUT_SCORING_ENGINE", "HOLDOUT_SHARED_DIR", "HOLDOUT_DATA_DIR", "HOLDOUT_DEBIAN_DATASETS_DIR", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "TF_CPP_MIN_LOG_LEVEL"];
-const ENV_ALLOWED_PREFIXES = ["NVIDIA_"];
+/**
+ * Environment variables a child may see: no DATABASE_URL, NEXTAUTH_SECRET or anything else. The
+ * GPU path needs the CUDA libraries' location (LD_LIBRARY_PATH), the device choice
+ * (CUDA_VISIBLE_DEVICES, CUDA_DEVICE_ORDER, ...) and TensorFlow's own settings (TF_FORCE_GPU_ALLOW_GROWTH,
+ * TF_GPU_ALLOCATOR, TF_CPP_MIN_LOG_LEVEL, ...): none of them is a secret.
+ */
+const ENV_ALLOWED = ["PATH", "NODE_ENV", "HOLDOUT_SCORING_ENGINE", "HOLDOUT_SHARED_DIR", "HOLDOUT_DATA_DIR", "HOLDOUT_DEBIAN_DATASETS_DIR", "LD_LIBRARY_PATH"];
+const ENV_ALLOWED_PREFIXES = ["NVIDIA_", "CUDA_", "TF_"];
 
 export function sandboxEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env = {} as NodeJS.ProcessEnv;
@@ -74,7 +79,9 @@ export function forkSandbox(spec: SandboxSpec): ChildProcess {
   if (!existsSync(entry)) throw new SandboxUnavailableError(`the sandbox child is not compiled (${path.relative(projectRoot(), entry)} missing; run \`npx holdout start\` or \`node bin/holdout.mjs build-child\`)`);
   return fork(entry, [], {
     cwd: bundleDir(),
-    env: sandboxEnv(spec.env),
+    // The root is handed over: the child may not read the project's package.json to find it
+    // (lib/sandbox/paths.ts), and without it would look for datasets under dist/.
+    env: sandboxEnv({ HOLDOUT_ROOT: projectRoot(), ...spec.env }),
     execArgv: sandboxExecArgv(spec),
     stdio: ["ignore", "inherit", spec.stderr ?? "inherit", "ipc"],
     serialization: "advanced",

@@ -22,10 +22,15 @@ export function submissionStatusJson(view: SubmissionView, baseUrl: string) {
     status: view.status,
     progress: view.progress,
     queuePosition: view.queuePosition,
+    /** Seconds until a worker should start it (its lane's backlog over measured job times); null when not queued or no worker runs. */
+    queueEtaSeconds: view.queueEtaSeconds,
     failureReason: view.failureReason,
     failureSource: view.failureSource,
     disqualifiedReason: view.disqualifiedReason,
     selectedForFinal: view.selectedForFinal,
+    /** Uploaded after the submitter's deadline; latePenalty is the fraction of the grade taken off (fixed at upload), null when on time. */
+    isLate: view.isLate,
+    latePenalty: view.latePenalty,
     createdAt: view.createdAt,
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
