@@ -4,7 +4,9 @@ import { DisqualifyControl, RescoreAllButton } from "@/components/instructor/mod
 import { LocalTime } from "@/components/local-time";
 import { Pill, StatusBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/form";
+import { IntegrityFlags } from "@/components/instructor/integrity-flags";
 import { db } from "@/lib/db";
+import { integrityReport } from "@/lib/leaderboard/integrity";
 import { loadCompetitionAsStaff } from "@/web/view/competition";
 import { formatScore, kindShortLabel } from "@/web/view/format";
 import { disqualifyAction, reinstateAction, rescoreAction } from "@/app/c/[slug]/manage/actions";
@@ -31,6 +33,8 @@ export default async function AllSubmissionsPage({ params, searchParams }: { par
     db().submission.count({ where }),
     db().submission.groupBy({ by: ["status"], where: { competitionId: competition.id }, _count: { _all: true } }),
   ]);
+  // Staff only (this page 403s for students): test-set contamination and copies (lib/leaderboard/integrity.ts).
+  const integrity = await integrityReport(db(), competition.id);
   const countOf = (s: string) => counts.find((c) => c.status === s)?._count._all ?? 0;
   const all = counts.reduce((sum, c) => sum + c._count._all, 0);
   const base = `/c/${competition.slug}/manage/submissions`;
@@ -58,6 +62,7 @@ export default async function AllSubmissionsPage({ params, searchParams }: { par
           ))}
         </nav>
       </Card>
+      <IntegrityFlags slug={competition.slug} report={integrity} />
       <Card>
         {rows.length === 0 ? (
           <p className="text-sm text-slate-600">No submissions{status ? ` with status ${status.toLowerCase()}` : " yet"}.</p>
