@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { initEngine } from "@/lib/engine/backend";
-import { isPlatformError, runEvaluationTask } from "@/lib/evaluation";
+import { isEngineFailure, isPlatformError, runEvaluationTask } from "@/lib/evaluation";
 import { calibrateEngine, formatProblem, isSubmissionError, type EngineRates } from "@/lib/models";
 import { scrubPaths } from "@/lib/scrub-paths";
 import { checkSubmissionFiles } from "@/lib/submissions/check-files";
@@ -76,6 +76,8 @@ function probe(paths: string[]): Array<{ path: string; outcome: string }> {
 function failureFor(error: unknown): ChildMessage {
   if (isSubmissionError(error)) return { type: "failure", source: "SUBMISSION", message: scrubPaths(error.problems.map(formatProblem).join("\n")) };
   if (isPlatformError(error) || error instanceof ProtocolError) return { type: "failure", source: "PLATFORM", message: scrubPaths(error.message) };
+  // The engine broke (a CUDA or native TensorFlow library), not the model: retried, never charged.
+  if (isEngineFailure(error)) return { type: "failure", source: "PLATFORM", message: scrubPaths(`The scoring engine failed on the server: ${(error as Error).message}. This does not count against your daily limit.`) };
   return { type: "failure", source: "SUBMISSION", message: scrubPaths(`Holdout could not run your model: ${(error as Error).message}. Check that it runs in Keras on the competition's input shape.`) };
 }
 

@@ -48,7 +48,7 @@ export function runInChild(task: EvaluationTask, options: SuperviseOptions): Pro
     return Promise.resolve({ kind: "crashed", reason: `The scoring job could not be prepared (${(error as Error).message}). This does not count against your daily limit.`, source: "PLATFORM" });
   }
   // Native addons: a native TF.js backend, or ONNX Runtime for scoring (lib/engine/onnx).
-  const allowAddons = task.backend === "tensorflow" || (task.backend === "auto" && nativeBackendInstalled()) || onnxScoringWanted();
+  const allowAddons = task.backend === "tensorflow" || task.backend === "gpu" || (task.backend === "auto" && nativeBackendInstalled()) || onnxScoringWanted();
   let child: ChildProcess;
   try {
     child = forkSandbox({

@@ -7,6 +7,13 @@
  * downloads libtensorflow, which fails offline, so they are imported dynamically and a
  * missing one is simply skipped. Every skip is recorded with its reason so the worker can put
  * "what ran this job, and why not something faster" into each report.
+ *
+ * "auto" walks the whole chain. "tensorflow" (native only) and "gpu" (tfjs-node-gpu on a GPU
+ * TensorFlow itself reports) do not fall back: a worker configured for them whose engine does not
+ * load fails the job as the platform's fault (retried, never charged), instead of silently
+ * scoring at a tenth of the speed. Whether the GPU is used is TensorFlow's own answer
+ * (the binding's isUsingGpuDevice, set from the devices libtensorflow created) plus a tiny
+ * matMul that must run and give the right numbers: never a guess from /proc or the environment.
  */
 import * as tf from "@tensorflow/tfjs";
 import { createRequire } from "node:module";
@@ -15,7 +22,8 @@ import os from "node:os";
 import path from "node:path";
 import { registerWasmTrainingKernels } from "./wasm-kernels";
 
-export type EnginePreference = "auto" | "tensorflow" | "wasm" | "cpu";
+export type EnginePreference = "auto" | "gpu" | "tensorflow" | "wasm" | "cpu";
+export const ENGINE_PREFERENCES: readonly EnginePreference[] = ["auto", "gpu", "tensorflow", "wasm", "cpu"];
 export type EngineBackendName = "tensorflow-gpu" | "tensorflow" | "wasm" | "cpu";
 
 export interface EngineDetails {
@@ -32,6 +40,8 @@ export interface EngineDetails {
   wasmThreads?: number;
   /** wasm only: names of the training kernels this project adds to the wasm backend. */
   wasmTrainingKernels?: string[];
+  /** tfjs-node-gpu only: what TensorFlow said about the GPU, and whether a probe op ran correctly on it. */
+  gpu?: { usingGpuDevice: boolean; probe: "ok" | string };
   note?: string;
 }
 
@@ -51,10 +61,24 @@ export interface InitEngineOptions {
 const CHAIN: EngineBackendName[] = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"];
 const CHAIN_START: Record<EnginePreference, EngineBackendName> = {
   auto: "tensorflow-gpu",
+  gpu: "tensorflow-gpu",
   tensorflow: "tensorflow-gpu",
   wasm: "wasm",
   cpu: "cpu",
 };
+/** Where the chain stops for each preference: only "auto", "wasm" and "cpu" fall back to the end. */
+const CHAIN_END: Record<EnginePreference, EngineBackendName> = {
+  auto: "cpu",
+  gpu: "tensorflow-gpu",
+  tensorflow: "tensorflow",
+  wasm: "cpu",
+  cpu: "cpu",
+};
+
+/** The backends a preference tries, in order (for `holdout doctor` and the engine itself). */
+export function engineChain(prefer: EnginePreference): EngineBackendName[] {
+  return CHAIN.slice(CHAIN.indexOf(CHAIN_START[prefer]), CHAIN.indexOf(CHAIN_END[prefer]) + 1);
+}
 
 // One initialisation per preference; concurrent callers share the same promise.
 const initialised = new Map<EnginePreference, Promise<EngineInfo>>();
@@ -90,10 +114,11 @@ export function currentEngine(): EngineInfo | null {
 
 async function selectBackend(prefer: EnginePreference, log: (line: string) => void): Promise<EngineInfo> {
   const skipped: EngineDetails["skipped"] = [];
-  const candidates = CHAIN.slice(CHAIN.indexOf(CHAIN_START[prefer]));
+  const candidates = engineChain(prefer);
   for (const candidate of candidates) {
     try {
       const extra = await activate(candidate);
+      if (prefer === "gpu" && extra.device !== "gpu") throw new Error(extra.details.note ?? "TensorFlow sees no GPU");
       const info: EngineInfo = {
         backend: candidate,
         device: extra.device,
@@ -114,8 +139,9 @@ async function selectBackend(prefer: EnginePreference, log: (line: string) => vo
       skipped.push({ backend: candidate, reason: shortReason(error) });
     }
   }
-  // "cpu" is built into @tensorflow/tfjs, so this only happens if tfjs itself is broken.
-  throw new Error(`no TensorFlow.js backend could be initialised: ${JSON.stringify(skipped)}`);
+  // Under "auto", "cpu" is built into @tensorflow/tfjs, so this only happens if tfjs itself is broken;
+  // "gpu" and "tensorflow" end here when their native engine does not load.
+  throw new Error(`no TensorFlow.js backend for "${prefer}" could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join("; ")}`);
 }
 
 async function activate(candidate: EngineBackendName): Promise<{ device: "gpu" | "cpu"; details: Partial<EngineDetails> }> {
@@ -123,10 +149,7 @@ async function activate(candidate: EngineBackendName): Promise<{ device: "gpu" |
     case "tensorflow-gpu":
       await importOptional("@tensorflow/tfjs-node-gpu");
       await setBackendOrThrow("tensorflow");
-      // libtensorflow silently falls back to CPU when CUDA loads but sees no device.
-      return nvidiaDeviceVisible()
-        ? { device: "gpu", details: {} }
-        : { device: "cpu", details: { note: "GPU build loaded but no NVIDIA device visible" } };
+      return gpuCheck();
     case "tensorflow":
       await importOptional("@tensorflow/tfjs-node");
       await setBackendOrThrow("tensorflow");
@@ -195,12 +218,30 @@ async function setBackendOrThrow(name: string): Promise<void> {
   await tf.ready();
 }
 
-function nvidiaDeviceVisible(): boolean {
+/**
+ * Asks TensorFlow whether it runs on a GPU: libtensorflow loads without CUDA (or with no visible
+ * device) and then silently computes on the CPU, so the GPU build being importable proves nothing.
+ * The binding's isUsingGpuDevice is set from the devices libtensorflow created; a 2x2 matMul must
+ * then run and give the right numbers (a broken CUDA/cuDNN install fails here, not in a job).
+ */
+async function gpuCheck(): Promise<{ device: "gpu" | "cpu"; details: Partial<EngineDetails> }> {
+  const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean | (() => boolean); binding?: { isUsingGpuDevice?: () => boolean } };
+  const flag = typeof backend.isUsingGpuDevice === "function" ? backend.isUsingGpuDevice() : backend.isUsingGpuDevice;
+  const usingGpuDevice = Boolean(flag ?? backend.binding?.isUsingGpuDevice?.());
+  let probe: string;
   try {
-    return fs.readdirSync("/proc/driver/nvidia/gpus").length > 0;
-  } catch {
-    return Boolean(process.env.CUDA_VISIBLE_DEVICES && process.env.CUDA_VISIBLE_DEVICES !== "-1");
+    const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+    const values = Array.from(await product.data());
+    product.dispose();
+    probe = values.join(",") === "19,22,43,50" ? "ok" : `a probe matMul gave ${values.join(",")} instead of 19,22,43,50`;
+  } catch (error) {
+    probe = `a probe matMul failed: ${shortReason(error)}`;
   }
+  if (probe !== "ok") throw new Error(`tfjs-node-gpu loaded but ${probe}`);
+  if (!usingGpuDevice) {
+    return { device: "cpu", details: { gpu: { usingGpuDevice, probe }, note: "tfjs-node-gpu loaded, but TensorFlow created no GPU device (CUDA 11.2 / cuDNN 8.1 libraries on LD_LIBRARY_PATH? CUDA_VISIBLE_DEVICES?)" } };
+  }
+  return { device: "gpu", details: { gpu: { usingGpuDevice, probe } } };
 }
 
 function shortReason(error: unknown): string {

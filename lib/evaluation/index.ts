@@ -6,7 +6,7 @@
 export { evaluateSubmission } from "./evaluate";
 export type { EvaluationRequest } from "./evaluate";
 export { runEvaluationTask } from "./task";
-export { PlatformError, isPlatformError } from "./errors";
+export { PlatformError, isEngineFailure, isPlatformError } from "./errors";
 export { summarizeCurves } from "./curves";
 export { splitMetrics, misclassifiedExamples, MAX_MISCLASSIFIED } from "./metrics";
 export { trainSubmission, trainingRows, describeTrainingSplit } from "./train";

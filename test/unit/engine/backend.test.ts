@@ -51,3 +51,19 @@ describe("initEngine", () => {
     expect(stdout.trim().split("\n").pop()).toBe("wasm");
   }, 60_000);
 });
+
+describe("strict preferences: no silent fallback to a slower engine", () => {
+  it("gpu tries only tfjs-node-gpu, tensorflow only the native packages", async () => {
+    const { engineChain } = await import("@/lib/engine/backend");
+    expect(engineChain("auto")).toEqual(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]);
+    expect(engineChain("gpu")).toEqual(["tensorflow-gpu"]);
+    expect(engineChain("tensorflow")).toEqual(["tensorflow-gpu", "tensorflow"]);
+    expect(engineChain("wasm")).toEqual(["wasm", "cpu"]);
+  });
+
+  it("a native engine that does not load is an error with every reason, not wasm in disguise", async () => {
+    // Neither tfjs-node package installs offline (../shared/ENVIRONMENT.md).
+    await expect(initEngine({ prefer: "tensorflow", log: () => {} })).rejects.toThrow(/no TensorFlow.js backend for "tensorflow" could be initialised: tensorflow-gpu: not installed; tensorflow: not installed/);
+    await expect(initEngine({ prefer: "gpu", log: () => {} })).rejects.toThrow(/"gpu" could be initialised: tensorflow-gpu: not installed/);
+  });
+});
