@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Competition, PrismaClient, User } from "@/lib/db";
+import { updateCompetition } from "@/lib/competitions/manage";
 import { decideLadder, privateLeaderboard, publicLeaderboard } from "@/lib/leaderboard";
 import { clopperPearson } from "@/lib/leaderboard/statistics";
 import { packBits } from "@/lib/scoring";
@@ -104,6 +105,17 @@ describe("intervals and ties", () => {
 });
 
 describe("the Ladder (probing guard)", () => {
+  it("is off by default and switched on in the competition's settings (and stays on through other edits)", async () => {
+    const prisma = database.prisma;
+    const { course, instructor } = await makeCourse(prisma);
+    const competition = await makeCompetition(prisma, course.id);
+    expect(competition.probingGuard).toBe(false);
+    await updateCompetition(prisma, instructor.id, competition.id, { probingGuard: true });
+    await updateCompetition(prisma, instructor.id, competition.id, { title: "MNIST, guarded" });
+    expect(await prisma.competition.findUniqueOrThrow({ where: { id: competition.id } })).toMatchObject({ probingGuard: true, title: "MNIST, guarded" });
+    await expect(updateCompetition(prisma, instructor.id, competition.id, { probingGuard: "yes" as unknown as boolean })).rejects.toThrow(/probing guard/);
+  });
+
   it("a slightly better submission leaves the shown score; a clearly better one moves it", async () => {
     const prisma = database.prisma;
     const competition = await makeCompetition(prisma, courseId, { publicFraction: 0.3, probingGuard: true });
