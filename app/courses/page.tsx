@@ -4,6 +4,7 @@ import { LocalTime } from "@/components/local-time";
 import { PhaseBadge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
+import { collectionsOpenToStudents } from "@/lib/competitions/digit-collections";
 import { isStaffRole } from "@/lib/courses/permissions";
 import { db } from "@/lib/db";
 import { requireUser } from "@/web/session";
@@ -18,6 +19,7 @@ export default async function CoursesPage() {
     include: { course: { include: { competitions: { orderBy: { closesAt: "asc" } } } } },
     orderBy: { createdAt: "asc" },
   });
+  const drawing = await collectionsOpenToStudents(db(), enrollments.map((enrollment) => enrollment.courseId));
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Your courses</h1>
@@ -51,6 +53,21 @@ export default async function CoursesPage() {
               ))}
             </ul>
           )}
+          {drawing
+            .filter((collection) => collection.courseId === course.id)
+            .map((collection) => (
+              <p key={collection.id} className="mt-3 rounded-md bg-indigo-50 px-3 py-2 text-sm">
+                Help make a fresh test set:{" "}
+                <Link href={`/courses/${course.id}/digits/${collection.id}`} className="font-medium text-indigo-700 underline">
+                  draw digits for “{collection.name}”
+                </Link>
+                {collection.studentsUntil && (
+                  <>
+                    {" "}(until <LocalTime value={collection.studentsUntil} style="short" />)
+                  </>
+                )}
+              </p>
+            ))}
         </Card>
       ))}
       <Card>

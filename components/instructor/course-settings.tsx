@@ -94,3 +94,72 @@ export function ArchiveCourseButton({ archived, update }: { archived: boolean; u
     </div>
   );
 }
+
+type ChangeRoleAction = (userId: string, role: string) => Promise<ActionResult<{ role: string }>>;
+type RemoveAction = (userId: string) => Promise<ActionResult<null>>;
+
+/** One staff member's row controls: change their course role, or remove them from the course. */
+export function StaffMemberControls({ userId, name, role, changeRole, remove }: { userId: string; name: string; role: "INSTRUCTOR" | "TA"; changeRole: ChangeRoleAction; remove: RemoveAction }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  async function onChange(event: React.ChangeEvent<HTMLSelectElement>) {
+    const next = event.target.value;
+    const result = await changeRole(userId, next);
+    if (result.ok) {
+      setError(undefined);
+      router.refresh();
+    } else {
+      setError(result.error);
+      event.target.value = role;
+    }
+  }
+  async function onRemove() {
+    if (!window.confirm(`Remove ${name} from the course's staff? Their account stays; they lose access to this course.`)) return;
+    const result = await remove(userId);
+    if (result.ok) router.refresh();
+    else setError(result.error);
+  }
+  return (
+    <span className="flex flex-col items-end gap-1">
+      <span className="flex items-center gap-2">
+        <select aria-label={`Course role of ${name}`} defaultValue={role} onChange={onChange} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm">
+          <option value="INSTRUCTOR">instructor</option>
+          <option value="TA">teaching assistant</option>
+          <option value="STUDENT">student</option>
+        </select>
+        <button type="button" className="text-sm text-red-700 underline" onClick={onRemove} aria-label={`Remove ${name} from the staff`}>
+          Remove
+        </button>
+      </span>
+      {error && (
+        <span role="alert" className="text-sm text-red-700">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Deletes a hidden test set; the server refuses (with the competitions' names) while one uses it. */
+export function DeleteTestSetButton({ name, remove }: { name: string; remove: () => Promise<ActionResult<null>> }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  async function onClick() {
+    if (!window.confirm(`Delete the hidden test set "${name}"? This cannot be undone.`)) return;
+    const result = await remove();
+    if (result.ok) router.refresh();
+    else setError(result.error);
+  }
+  return (
+    <span className="flex flex-col items-end gap-1">
+      <button type="button" className="text-sm text-red-700 underline" onClick={onClick} aria-label={`Delete the test set ${name}`}>
+        Delete
+      </button>
+      {error && (
+        <span role="alert" className="max-w-md text-sm text-red-700">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -54,6 +54,11 @@ export const drawingInputSchema = z.object({
 });
 export type DrawingInput = z.input<typeof drawingInputSchema>;
 
+export const makeTestSetInputSchema = z
+  .object({ name: z.string({ error: "The test set's name is text." }).trim().max(100, "Keep the test set's name under 100 characters.").optional() })
+  .strict();
+export type MakeTestSetInput = z.input<typeof makeTestSetInputSchema>;
+
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -87,10 +92,12 @@ export interface DrawnDigitView {
   createdAt: string;
   /** The 28x28 preprocessed digit as a PNG data: URL. */
   image: string;
+  /** The same 784 bytes (row by row, white on black), base64. */
+  pixels: string;
 }
 
 export interface DigitCollectionDetail extends DigitCollectionSummary {
-  /** For instructors and TAs: every drawing, newest first. Empty for students. */
+  /** For instructors and TAs: every drawing (or the newest `digitsLimit`), newest first. Empty for students. */
   digits: DrawnDigitView[];
   /** For the caller: what they may do, and how many digits they drew. */
   viewer: { role: Enrollment["role"]; mayDraw: boolean; mayManage: boolean; drawnByYou: number };
@@ -174,17 +181,17 @@ export async function collectionsOpenToStudents(prisma: PrismaClient, courseIds:
 }
 
 /** One collection. Staff see every drawing; students only counts and their own number of drawings. */
-export async function getDigitCollection(prisma: PrismaClient, actorId: string, collectionId: string): Promise<DigitCollectionDetail> {
+export async function getDigitCollection(prisma: PrismaClient, actorId: string, collectionId: string, options: { digitsLimit?: number } = {}): Promise<DigitCollectionDetail> {
   const { collection, enrollment } = await collectionFor(prisma, actorId, collectionId, "participate", "see this digit collection");
   const counts = (await perClass(prisma, [collection.id])).get(collection.id)!;
   const staff = can(enrollment.role, "see");
   const digits = staff
-    ? await prisma.drawnDigit.findMany({ where: { collectionId }, orderBy: { createdAt: "desc" }, include: { author: { select: { name: true } } } })
+    ? await prisma.drawnDigit.findMany({ where: { collectionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: options.digitsLimit, include: { author: { select: { name: true } } } })
     : [];
   const drawnByYou = await prisma.drawnDigit.count({ where: { collectionId, authorId: actorId } });
   return {
     ...summary(collection, counts),
-    digits: digits.map((digit) => ({ id: digit.id, label: digit.label, author: digit.author?.name ?? null, createdAt: digit.createdAt.toISOString(), image: imagePngDataUrl(digit.pixels, DIGIT_SIDE, DIGIT_SIDE) })),
+    digits: digits.map((digit) => ({ id: digit.id, label: digit.label, author: digit.author?.name ?? null, createdAt: digit.createdAt.toISOString(), image: imagePngDataUrl(digit.pixels, DIGIT_SIDE, DIGIT_SIDE), pixels: Buffer.from(digit.pixels).toString("base64") })),
     viewer: { role: enrollment.role, mayDraw: mayDraw(enrollment.role, collection), mayManage: can(enrollment.role, "manage"), drawnByYou },
   };
 }
@@ -245,7 +252,7 @@ export async function addDrawnDigit(prisma: PrismaClient, actorId: string, colle
   const counts = (await perClass(prisma, [collectionId])).get(collectionId)!;
   const drawnByYou = await prisma.drawnDigit.count({ where: { collectionId, authorId: actorId } });
   return {
-    digit: { id: digit.id, label: digit.label, author: digit.author?.name ?? null, createdAt: digit.createdAt.toISOString(), image: imagePngDataUrl(pixels, DIGIT_SIDE, DIGIT_SIDE) },
+    digit: { id: digit.id, label: digit.label, author: digit.author?.name ?? null, createdAt: digit.createdAt.toISOString(), image: imagePngDataUrl(pixels, DIGIT_SIDE, DIGIT_SIDE), pixels: Buffer.from(pixels).toString("base64") },
     perClassCounts: counts,
     drawnByYou,
   };
@@ -275,8 +282,9 @@ export async function deleteDrawnDigit(prisma: PrismaClient, actorId: string, di
  * through the same parser and storage as an uploaded IDX pair, so the worker scores on it exactly
  * as on an uploaded set. Instructors of the course only. The collection remembers the set.
  */
-export async function makeTestSetFromCollection(prisma: PrismaClient, actorId: string, collectionId: string, name?: string): Promise<TestSetPreview> {
+export async function makeTestSetFromCollection(prisma: PrismaClient, actorId: string, collectionId: string, input: MakeTestSetInput = {}): Promise<TestSetPreview> {
   const { collection } = await collectionFor(prisma, actorId, collectionId, "manage", "make test sets");
+  const { name } = parse(makeTestSetInputSchema, input);
   const digits = await prisma.drawnDigit.findMany({ where: { collectionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { label: true, pixels: true } });
   if (digits.length === 0) throw new AppError("CONFLICT", "The collection has no drawings yet. Draw some digits first (ideally several of each digit).");
   const files = drawnDigitsAsIdx(digits.map((digit) => ({ label: digit.label, pixels: new Uint8Array(digit.pixels) })));

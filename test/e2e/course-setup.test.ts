@@ -4,13 +4,23 @@
  * /admin; the instructor signs in with the one-time password (forced change), creates a course,
  * a competition and imports a class list; a student signs up with the course's join code; the
  * instructor closes the competition now (with confirmation), and its page shows the times in the
- * viewer's zone and in UTC.
+ * viewer's zone and in UTC. Then the same course gets a drawn-digits competition: the instructor
+ * draws digits on the canvas with the mouse, deletes a bad one, makes a test set of them and
+ * attaches it on the competition form; the student submits a real trained model and is scored on
+ * exactly those images (the expected accuracy is computed here from the stored digits).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdmin } from "@/lib/accounts/accounts";
-import { launchBrowser, screenshot } from "@/test/helpers/browser";
+import { decodeTestSet } from "@/lib/competitions/test-set-format";
+import { splitPublicPrivate } from "@/lib/datasets";
+import { loadSubmissionModel, predictImages } from "@/lib/models";
+import { getBlob } from "@/lib/storage/blobs";
+import { startWorker } from "@/worker/worker";
+import { launchBrowser, screenshot, signInAs } from "@/test/helpers/browser";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
+import { DIGIT_STROKES } from "@/test/helpers/drawing";
+import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
 import { startTestServer, type TestServer } from "@/test/helpers/server";
 
 let database: TestDatabase;
@@ -60,7 +70,7 @@ describe("a course set up from an empty database", () => {
     await firstSignIn(admin, "admin@uni.test", adminPassword, "admin's own password");
     await admin.goto(`${server.url}/admin`);
     await admin.getByLabel("Name").fill("Grace Hopper");
-    await admin.getByLabel("Email").fill("grace@uni.test");
+    await admin.getByLabel("Email", { exact: true }).fill("grace@uni.test");
     await admin.getByRole("button", { name: "Create instructor" }).click();
     const oneTime = (await admin.getByTestId("one-time-password").textContent())!.trim();
     expect(oneTime).toMatch(/^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
@@ -120,5 +130,127 @@ describe("a course set up from an empty database", () => {
     await expect.poll(async () => (await header.textContent()) ?? "", { timeout: 10_000 }).toMatch(/closed .*\(.*UTC\)/);
     expect(await database.prisma.auditLog.count({ where: { action: "competition.close" } })).toBe(1);
     await screenshot(instructor, "course-setup-closed");
+  });
+
+  it("drawn digits: the instructor draws on the canvas, makes a test set, attaches it; the student is scored on exactly those images", { timeout: 600_000 }, async () => {
+    const course = await database.prisma.course.findFirstOrThrow({ where: { name: "Deep Learning" } });
+    const instructor = await newPage("America/New_York");
+    await signInAs(instructor, server.url, "grace@uni.test", "grace's own password");
+    await instructor.goto(`${server.url}/instructor/courses/${course.id}`);
+    await instructor.getByRole("link", { name: "Drawn digits", exact: true }).click();
+    await instructor.getByLabel("Collection name").fill("Fresh digits");
+    await instructor.getByRole("button", { name: "Create collection" }).click();
+    await instructor.waitForURL(/\/digits\/[^/]+$/);
+    const collectionId = new URL(instructor.url()).pathname.split("/").pop()!;
+
+    // Draws with the mouse (pointer events in a real Chromium), one stroke per polyline.
+    const canvas = instructor.getByTestId("digit-canvas");
+    await instructor.locator('[data-ready="true"]').first().waitFor();
+    const box = (await canvas.boundingBox())!;
+    async function draw(points: Array<[number, number]>, label: number) {
+      await instructor.mouse.move(box.x + points[0][0], box.y + points[0][1]);
+      await instructor.mouse.down();
+      for (const [x, y] of points.slice(1)) await instructor.mouse.move(box.x + x, box.y + y, { steps: 6 });
+      await instructor.mouse.up();
+      await instructor.getByLabel(`Digit ${label}`, { exact: true }).dispatchEvent("click");
+      await instructor.getByRole("button", { name: "Save digit" }).click();
+      await instructor.getByTestId("digit-saved").filter({ hasText: `Saved a ${label},` }).waitFor();
+      // The canvas is cleared for the next one.
+      await expect.poll(() => instructor.getByRole("button", { name: "Save digit" }).isDisabled()).toBe(true);
+    }
+    const labels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1, 7, 3, 0];
+    for (const label of labels) await draw(DIGIT_STROKES[label], label);
+    // A bad one (a scribble called 5), deleted from the grid.
+    await draw([[60, 60], [220, 220], [60, 220], [220, 60]], 5);
+    await instructor.reload();
+    expect(await instructor.getByTestId("digit-grid").locator("li").count()).toBe(labels.length + 1);
+    instructor.once("dialog", (dialog) => void dialog.accept());
+    // The grid is newest first: the scribble is the first drawing of a 5 listed.
+    await instructor.getByRole("button", { name: "Delete this drawing of a 5" }).first().click();
+    await expect.poll(() => database.prisma.drawnDigit.count({ where: { collectionId } }), { timeout: 20_000 }).toBe(labels.length);
+    await instructor.reload();
+    const counts = await instructor.getByTestId("digit-counts").locator("td").allTextContents();
+    expect(counts.map(Number)).toEqual([2, 2, 1, 2, 1, 1, 1, 2, 1, 1]);
+    await screenshot(instructor, "drawn-digits-collection");
+
+    // Every stored digit is MNIST-shaped: 784 bytes, white on black, centred by mass.
+    const stored = await database.prisma.drawnDigit.findMany({ where: { collectionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    expect(stored.map((d) => d.label)).toEqual(labels);
+    for (const digit of stored) {
+      expect(digit.pixels.length).toBe(784);
+      let total = 0;
+      let cx = 0;
+      let cy = 0;
+      digit.pixels.forEach((v, i) => {
+        total += v;
+        cx += v * ((i % 28) + 0.5);
+        cy += v * (Math.floor(i / 28) + 0.5);
+      });
+      expect(Math.abs(cx / total - 14)).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(cy / total - 14)).toBeLessThanOrEqual(0.5);
+      expect(digit.pixels[0]).toBe(0);
+    }
+
+    // The test set, then a competition with it, on the form.
+    await instructor.getByLabel("Test set name").fill("Drawn in class");
+    await instructor.getByRole("button", { name: `Make test set of ${labels.length} digits` }).click();
+    await instructor.getByTestId("made-test-set").waitFor();
+    const testSet = await database.prisma.testSet.findFirstOrThrow({ where: { name: "Drawn in class" } });
+    await instructor.goto(`${server.url}/instructor/courses/${course.id}/competitions/new`);
+    await instructor.locator('[data-ready="true"]').first().waitFor();
+    await instructor.getByLabel("Title").fill("Drawn digits");
+    await instructor.getByLabel("Address (slug)").fill("dl-drawn");
+    await instructor.getByLabel("Hidden test set", { exact: true }).selectOption(testSet.id);
+    await instructor.getByRole("button", { name: "Create competition" }).click();
+    await instructor.waitForURL(`${server.url}/c/dl-drawn`);
+    const competition = await database.prisma.competition.update({ where: { slug: "dl-drawn" }, data: { opensAt: new Date(Date.now() - 60_000) } });
+    expect(competition.testSetId).toBe(testSet.id);
+
+    // The student cannot draw in this collection (students were not let in) ...
+    const student = await newPage();
+    await signInAs(student, server.url, "barbara@uni.test", "barbara's password");
+    await student.goto(`${server.url}/courses/${course.id}/digits/${collectionId}`);
+    await student.getByTestId("drawing-closed").waitFor();
+    expect(await student.getByTestId("digit-canvas").count()).toBe(0);
+
+    // ... and submits a real trained model, scored by a real worker.
+    const fixture = FIXTURE_MODELS.keras2H5Mnist;
+    const modelFiles = await fixtureModelFiles(fixture.dir);
+    const worker = startWorker({ prisma: database.prisma, concurrency: 1, backend: "auto", pollIntervalMs: 200, log: () => {} });
+    try {
+      await student.goto(`${server.url}/c/dl-drawn/submit`);
+      await student.locator('[data-ready="true"]').first().waitFor();
+      await student.locator('input[type="file"]').setInputFiles(modelFiles.map((file) => ({ name: file.name, mimeType: "application/octet-stream", buffer: Buffer.from(file.data) })));
+      await student.getByLabel("Input preprocessing").selectOption(fixture.preprocessing);
+      await student.getByRole("button", { name: "Submit", exact: true }).click();
+      await student.waitForURL(/\/c\/dl-drawn\/submissions\/[a-z0-9]+$/, { timeout: 60_000 });
+      await student.getByTestId("public-score").waitFor({ timeout: 400_000 });
+    } finally {
+      await worker.stop();
+    }
+    const submission = await database.prisma.submission.findFirstOrThrow({ where: { competition: { slug: "dl-drawn" } }, include: { score: true } });
+    expect(submission.status).toBe("SCORED");
+
+    // Independently: the stored set is exactly the drawn digits, and the model's accuracy on them.
+    const set = decodeTestSet(await getBlob(database.prisma, testSet.blobSha256));
+    expect(set.count).toBe(labels.length);
+    expect(Array.from(set.labels)).toEqual(labels);
+    stored.forEach((digit, i) => expect(Array.from(set.images.subarray(i * 784, (i + 1) * 784))).toEqual(Array.from(digit.pixels)));
+    const images = new Uint8Array(stored.length * 784);
+    stored.forEach((digit, i) => images.set(digit.pixels, i * 784));
+    const loaded = await loadSubmissionModel(modelFiles, { dataset: "mnist", preprocessing: fixture.preprocessing });
+    const predictions = await predictImages(loaded, images, stored.length, [28, 28, 1]);
+    loaded.dispose();
+    const correct = stored.map((digit, i) => {
+      const row = Array.from(predictions.probabilities.subarray(i * 10, i * 10 + 10));
+      return row.indexOf(Math.max(...row)) === digit.label;
+    });
+    const split = splitPublicPrivate(Uint8Array.from(labels), { seed: competition.splitSeed, publicFraction: competition.publicFraction });
+    const accuracy = (indices: Uint32Array) => Array.from(indices).filter((i) => correct[i]).length / indices.length;
+    expect(submission.score!.publicScore).toBeCloseTo(accuracy(split.publicIndices), 10);
+    expect(submission.score!.privateScore).toBeCloseTo(accuracy(split.privateIndices), 10);
+    // A trained MNIST model reads most of these drawings: the preprocessing really looks like MNIST.
+    expect(correct.filter(Boolean).length / correct.length).toBeGreaterThanOrEqual(0.6);
+    await screenshot(student, "drawn-digits-scored");
   });
 });

@@ -182,13 +182,14 @@ export const ENDPOINTS: EndpointDoc[] = [
   {
     method: "GET",
     path: "/api/v1/competitions/{slug}/leaderboard",
-    summary: "A leaderboard, best first: ?board=public (default) or ?board=private.",
+    summary: "A leaderboard, best first: ?board=public (default) or ?board=private. Each row has its score's 95% interval and whether it is tied with the row above (exact McNemar on per-example correctness, computed on the server).",
     who: "students and instructors of the course; the private board only after the close (instructors: always)",
     curl: `curl ${AUTH} "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard?board=public"`,
     response: `{ "competition": { "slug": "mnist", "title": "MNIST digits", "phase": "open", "closesAt": "…" }, "board": "public",
   "rows": [ { "rank": 1, "entrant": { "id": "…", "type": "user", "name": "Ada", "members": [ { "id": "…", "name": "Ada" } ] },
-    "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false, "submissionId": "…" } ] }
-private rows add: "usedFinalSelections", "publicRank", "publicScore", "rankChange"
+    "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false, "submissionId": "…",
+    "interval": { "low": 0.9884, "high": 0.995 }, "examples": 3000, "tiedWithAbove": false, "pValueVsAbove": null } ] }
+private rows add: "usedFinalSelections", "publicRank", "publicScore", "publicInterval", "rankChange"
 reference baselines: "entrant": { "type": "baseline", "name": "CNN", … }, "rank": null; "submissionId" is null on other students' rows`,
     errors: [
       { status: 400, when: "board is not public or private" },

@@ -6,9 +6,11 @@ import { PhaseBadge } from "@/components/ui/badge";
 import { buttonClass, Card, secondaryButtonClass } from "@/components/ui/form";
 import { competitionPhase } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
-import { AddStaffForm, ArchiveCourseButton, JoinCodeControls } from "@/components/instructor/course-settings";
+import { AddStaffForm, ArchiveCourseButton, DeleteTestSetButton, JoinCodeControls, StaffMemberControls } from "@/components/instructor/course-settings";
+import { courseTestSets } from "@/lib/competitions/test-sets";
 import { requireCourseInstructor } from "@/web/session";
 import { addStaffAction, updateCourseAction } from "@/app/instructor/courses/[courseId]/actions";
+import { changeMemberRoleAction, deleteTestSetAction, removeStaffAction } from "@/app/instructor/courses/[courseId]/staff-actions";
 
 export const metadata: Metadata = { title: "Course" };
 
@@ -16,7 +18,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
   const { courseId } = await params;
   // Checked here too, not only in the layout: Next renders a page alongside its layouts (and
   // without them on client navigations), so a layout's check alone does not keep data out.
-  await requireCourseInstructor(courseId);
+  const user = await requireCourseInstructor(courseId);
   const course = await db().course.findUnique({
     where: { id: courseId },
     include: {
@@ -26,6 +28,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
     },
   });
   if (!course) notFound();
+  const testSets = await courseTestSets(db(), user.id, courseId);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-3">
@@ -47,6 +50,9 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
         <div className="flex gap-2">
           <Link href={`/instructor/courses/${course.id}/roster`} className={secondaryButtonClass}>
             Roster
+          </Link>
+          <Link href={`/instructor/courses/${course.id}/digits`} className={secondaryButtonClass}>
+            Drawn digits
           </Link>
           <Link href={`/instructor/courses/${course.id}/competitions/new`} className={buttonClass}>
             New competition
@@ -117,15 +123,46 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
         <p className="mb-3 text-sm text-slate-600">Co-instructors change everything an instructor can. Teaching assistants see every submission, the private leaderboard and the grades, and change nothing.</p>
         <ul className="mb-4 divide-y divide-slate-100 text-sm">
           {course.enrollments.map((member) => (
-            <li key={member.id} className="flex justify-between gap-2 py-1.5">
+            <li key={member.id} className="flex items-start justify-between gap-2 py-1.5" data-testid="staff-member">
               <span>
                 {member.user.name} <span className="text-slate-600">&lt;{member.user.email}&gt;</span>
               </span>
-              <span className="text-slate-600">{member.role === "INSTRUCTOR" ? "instructor" : "teaching assistant"}</span>
+              <StaffMemberControls
+                key={member.role}
+                userId={member.userId}
+                name={member.user.name}
+                role={member.role === "INSTRUCTOR" ? "INSTRUCTOR" : "TA"}
+                changeRole={changeMemberRoleAction.bind(null, course.id)}
+                remove={removeStaffAction.bind(null, course.id)}
+              />
             </li>
           ))}
         </ul>
         <AddStaffForm addStaff={addStaffAction.bind(null, course.id)} />
+      </Card>
+      <Card>
+        <h2 className="mb-1 text-lg font-semibold">Hidden test sets</h2>
+        <p className="mb-3 text-sm text-slate-600">
+          Uploaded on a competition&apos;s form or made from <Link href={`/instructor/courses/${course.id}/digits`} className="text-indigo-700 underline">drawn digits</Link>. A set a competition uses cannot be deleted.
+        </p>
+        {testSets.length === 0 ? (
+          <p className="text-sm text-slate-600">None yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="test-sets">
+            {testSets.map((testSet) => (
+              <li key={testSet.id} className="flex items-start justify-between gap-2 py-1.5">
+                <span>
+                  <span className="font-medium">{testSet.name}</span>{" "}
+                  <span className="text-slate-600">
+                    {testSet.count} images, {testSet.shape.join("×")} · {testSet.competitions.length > 0 ? `used by ${testSet.competitions.map((c) => c.title).join(", ")}` : "not attached"}
+                    {testSet.digitCollections.length > 0 && ` · drawn in ${testSet.digitCollections.map((c) => c.name).join(", ")}`} · <LocalTime value={testSet.createdAt.toISOString()} style="short" />
+                  </span>
+                </span>
+                <DeleteTestSetButton name={testSet.name} remove={deleteTestSetAction.bind(null, testSet.id)} />
+              </li>
+            ))}
+          </ul>
+        )}
       </Card>
       <Card>
         <h2 className="mb-1 text-lg font-semibold">Archive</h2>
