@@ -33,8 +33,8 @@ function baseline(id: BaselineId, label: string, description: string, model: Ref
 }
 
 const GRAYSCALE_28: BaselineDef[] = [
-  baseline("mlp", "MLP", "Multilayer perceptron 784-512-512-512 with dropout 0.2 (the lecture's MNIST MLP)", "mnist-mlp", { optimizer: "adam", learningRate: 0.001, batchSize: 128, epochs: 10, validationSplit: 0.1 }),
-  baseline("cnn", "CNN", "LeNet-style CNN: conv 5x5x6, pool, conv 5x5x16, pool, dense 120-84", "lenet5", { optimizer: "adam", learningRate: 0.001, batchSize: 128, epochs: 10, validationSplit: 0.1 }),
+  baseline("mlp", "MLP", "Multilayer perceptron 784-512-512-512 with dropout 0.2 (the lecture's MNIST MLP)", "mnist-mlp", { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 10, validationSplit: 0.1 }),
+  baseline("cnn", "CNN", "LeNet-style CNN: conv 5x5x6, pool, conv 5x5x16, pool, dense 120-84", "lenet5", { optimizer: "adam", learningRate: 0.001, batchSize: 32, epochs: 10, validationSplit: 0.1 }),
 ];
 
 const COLOUR_32: BaselineDef[] = [

@@ -65,7 +65,7 @@ describe("adding a reference baseline", () => {
   it("queues a DEFINITION with its label in the baseline lane, trained from Holdout's own Keras JSON, epochs within the budget", async () => {
     const submission = await addBaseline(database.prisma, instructor.id, competition.id, "mlp");
     expect(submission).toMatchObject({ kind: "DEFINITION", isBaseline: true, baselineLabel: "MLP", status: "QUEUED", format: "architecture" });
-    expect(submission.trainingSettings).toMatchObject({ optimizer: "adam", batchSize: 128, epochs: 3 });
+    expect(submission.trainingSettings).toMatchObject({ optimizer: "adam", batchSize: 32, epochs: 3 });
     const job = await database.prisma.job.findFirstOrThrow({ where: { submissionId: submission.id } });
     expect(job.lane).toBe("baseline");
     const file = await database.prisma.submissionFile.findFirstOrThrow({ where: { submissionId: submission.id } });
