@@ -1,28 +1,28 @@
 /**
- * Settings and results of a training run. The zod schema is what a job payload is parsed with,
- * so a bad setting fails with a message naming the field before any training starts.
+ * Settings and results of a training run. The student-facing settings have one zod schema,
+ * lib/models/training-settings.ts (the upload check and the scorer parse them there);
+ * lib/evaluation/train.ts turns them into these run settings (the preprocessing, the seed and
+ * early stopping's restore added), so nothing here is parsed twice.
  */
-import { z } from "zod";
 import type { CurveAnalysis } from "./overtraining";
-import { augmentationSchema } from "@/lib/models/training-settings";
-import { preprocessingSchema } from "@/lib/models/preprocessing";
+import type { AugmentationSettings } from "@/lib/models/training-settings";
+import type { Preprocessing } from "@/lib/models/preprocessing";
 import type { TrainingBudget as CompetitionBudget } from "@/lib/competitions/schema";
 
-export const trainingSettingsSchema = z.object({
-  optimizer: z.enum(["adam", "sgd", "rmsprop"]),
-  learningRate: z.number().positive(),
-  batchSize: z.number().int().positive(),
-  epochs: z.number().int().positive(),
-  earlyStopping: z.object({ patience: z.number().int().min(0), restoreBestWeights: z.boolean() }).optional(),
-  /** The student-facing augmentation settings (one schema: lib/models/training-settings.ts). */
-  augmentation: augmentationSchema.partial().optional(),
+export interface TrainingSettings {
+  optimizer: "adam" | "sgd" | "rmsprop";
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  earlyStopping?: { patience: number; restoreBestWeights: boolean };
+  /** The student-facing augmentation settings (lib/models/training-settings.ts); absent keys are off. */
+  augmentation?: Partial<AugmentationSettings>;
   /** The submission's preprocessing (0..1 scale, lib/models/preprocessing.ts). */
-  preprocess: preprocessingSchema,
-  seed: z.number().int(),
-});
+  preprocess: Preprocessing;
+  seed: number;
+}
 
 export type Augmentation = NonNullable<TrainingSettings["augmentation"]>;
-export type TrainingSettings = z.infer<typeof trainingSettingsSchema>;
 /** What a training run is held to; the competition's budget (lib/competitions/budget.ts) fits it. */
 export type TrainingBudget = Pick<CompetitionBudget, "maxEpochs" | "maxSeconds">;
 
