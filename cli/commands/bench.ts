@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { EnginePreference } from "@/lib/engine/backend";
 
-const PREFERENCES: EnginePreference[] = ["auto", "tensorflow", "wasm", "cpu"];
+// Not ENGINE_PREFERENCES from lib/engine/backend: importing it would load TF.js for --help.
+const PREFERENCES: EnginePreference[] = ["auto", "gpu", "tensorflow", "wasm", "cpu"];
 const MODELS = ["mnist-mlp", "lenet5", "mnist-cnn", "cifar-cnn"] as const;
 
 /** `holdout bench`: scoring and training speed of the reference models on this machine. */

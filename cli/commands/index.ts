@@ -9,6 +9,7 @@ import { registerTokenCommands } from "./token";
 import { registerInspectCommand } from "./inspect";
 import { registerScoreCommand } from "./score";
 import { registerBenchCommand } from "./bench";
+import { registerDoctorCommand } from "./doctor";
 import { registerTestSetCommands } from "./test-set";
 import { registerCourseCommands } from "./course";
 
@@ -22,6 +23,7 @@ export const commands: Array<(program: Command) => void> = [
   registerInspectCommand,
   registerScoreCommand,
   registerBenchCommand,
+  registerDoctorCommand,
   registerSubmitCommand,
   registerLeaderboardCommand,
   registerTokenCommands,
