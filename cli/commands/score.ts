@@ -79,6 +79,8 @@ export function registerScoreCommand(program: Command): void {
           examplesPerSecond: result.examplesPerSecond,
           backend: result.backend,
           engine: result.splitInfo.engine?.label ?? result.backend,
+          // The report's robustness panel: accuracy on the first public images shifted, rotated, noisy.
+          robustness: result.robustness ?? null,
         }),
       );
     });

@@ -21,6 +21,10 @@ describe("CLI", () => {
     // `holdout score` says which engine ran: ONNX Runtime on the exported model here.
     expect(result.backend).toBe("onnxruntime");
     expect(result.engine).toBe("onnxruntime (cpu, 1 thread)");
+    // The robustness panel, as the report shows it: a CNN keeps most of its accuracy shifted 2 px.
+    expect(result.robustness.examples).toBe(1000);
+    expect(result.robustness.conditions.map((c: { id: string }) => c.id)).toEqual(["shift-2", "shift-3", "rotate+15", "rotate-15", "noise"]);
+    expect(result.robustness.conditions[0].accuracy).toBeGreaterThan(0.8);
   });
 
   it("score reports a refused model on stderr with a non-zero exit", async () => {
