@@ -136,9 +136,15 @@ export function transformImages(values: Float32Array, shape: [number, number, nu
   return out;
 }
 
+/** Keras' flip mode, whatever the spelling ("horizontal_and_vertical" comes back from TF.js as "horizontalAndVertical"). */
+function flipMode(config: Config): "horizontal" | "vertical" | "horizontal_and_vertical" {
+  const mode = typeof config.mode === "string" ? config.mode.replaceAll("_", "").toLowerCase() : "horizontalandvertical";
+  return mode === "horizontal" ? "horizontal" : mode === "vertical" ? "vertical" : "horizontal_and_vertical";
+}
+
 /** Per-image random flips, as reversals selected by a mask (both have gradients). */
 function randomFlip(x: tf.Tensor4D, config: Config, random: () => number): tf.Tensor4D {
-  const mode = typeof config.mode === "string" ? config.mode : "horizontal_and_vertical";
+  const mode = flipMode(config);
   const n = x.shape[0];
   return tf.tidy(() => {
     let out = x;
@@ -241,7 +247,7 @@ export function describeKerasAugmentation(className: string, name: string, confi
   };
   switch (className) {
     case "RandomFlip":
-      return `${className} '${name}' (${typeof config.mode === "string" ? config.mode : "horizontal_and_vertical"})`;
+      return `${className} '${name}' (${flipMode(config)})`;
     case "RandomTranslation":
       return `${className} '${name}' (height ${range(config.height_factor, 100, " %")}, width ${range(config.width_factor, 100, " %")})`;
     case "RandomRotation":

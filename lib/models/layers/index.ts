@@ -112,10 +112,14 @@ export class InactiveAtInference extends tf.layers.Layer {
   private readonly augment: ReturnType<typeof kerasAugmentation>;
   private readonly random: () => number;
 
-  constructor(args: LayerArgs & { kerasClassName: string; kerasConfig?: tf.serialization.ConfigDict }) {
+  constructor(args: LayerArgs & { kerasClassName?: string; kerasConfig?: tf.serialization.ConfigDict; keras_class_name?: string; keras_config?: tf.serialization.ConfigDict }) {
     super(args);
-    this.kerasClassName = args.kerasClassName;
-    this.kerasConfig = args.kerasConfig ?? {};
+    // getConfig writes snake_case keys, which come back here when a serialized model is loaded
+    // (the data-parallel replicas load the model that way).
+    // TF.js also camel-cases string values and keys on the way back (random_flip -> randomFlip,
+    // height_factor -> heightFactor): both are read back into Keras' spelling.
+    this.kerasClassName = kerasClassNameOf(args.kerasClassName ?? args.keras_class_name ?? "");
+    this.kerasConfig = snakeCaseKeys(args.kerasConfig ?? args.keras_config ?? {});
     this.augment = kerasAugmentation(this.kerasClassName, this.kerasConfig as Record<string, unknown>);
     this.random = mulberry32(layerSeed(this.kerasConfig as Record<string, unknown>, this.name));
   }
@@ -138,6 +142,19 @@ export class InactiveAtInference extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), keras_class_name: this.kerasClassName, keras_config: this.kerasConfig };
   }
+}
+
+const KERAS_RANDOM_CLASSES = ["RandomFlip", "RandomTranslation", "RandomRotation", "RandomZoom", "RandomContrast", "RandomBrightness"];
+
+/** "RandomFlip" from any spelling TF.js' (de)serialization leaves ("random_flip", "randomFlip"). */
+function kerasClassNameOf(name: string): string {
+  const key = name.replaceAll("_", "").toLowerCase();
+  return KERAS_RANDOM_CLASSES.find((c) => c.toLowerCase() === key) ?? name;
+}
+
+/** Keras config keys in snake_case again (heightFactor -> height_factor). */
+function snakeCaseKeys(config: tf.serialization.ConfigDict): tf.serialization.ConfigDict {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
 }
 
 /**

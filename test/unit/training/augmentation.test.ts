@@ -219,3 +219,32 @@ describe("RandomCrop in a Keras definition", () => {
     }
   });
 });
+
+describe("augmentation layers survive serialization", () => {
+  it("a model saved and loaded again (as the data-parallel replicas load it) keeps each layer's Keras class and settings", async () => {
+    const model = tf.sequential({
+      layers: [
+        new InactiveAtInference({ name: "flip", inputShape: [4, 4, 1], kerasClassName: "RandomFlip", kerasConfig: { mode: "horizontal", seed: 2 } }),
+        new InactiveAtInference({ name: "both", kerasClassName: "RandomFlip", kerasConfig: { mode: "horizontal_and_vertical" } }),
+        new InactiveAtInference({ name: "move", kerasClassName: "RandomTranslation", kerasConfig: { height_factor: 0.25, width_factor: [-0.5, 0], fill_mode: "constant" } }),
+        new KerasRandomCrop({ name: "crop", height: 2, width: 2, seed: 4 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 2 }),
+      ],
+    });
+    const reloaded = await tf.models.modelFromJSON(model.toJSON(null, false) as unknown as tf.io.ModelJSON);
+    const flip = reloaded.getLayer("flip") as InactiveAtInference;
+    expect(flip.kerasClassName).toBe("RandomFlip");
+    expect(flip.kerasConfig).toEqual({ mode: "horizontal", seed: 2 });
+    expect(flip.actsInTraining).toBe(true);
+    const crop = reloaded.getLayer("crop") as KerasRandomCrop;
+    expect([crop.height, crop.width, crop.seed]).toEqual([2, 2, 4]);
+    expect((reloaded.getLayer("move") as InactiveAtInference).kerasConfig).toEqual({ height_factor: 0.25, width_factor: [-0.5, 0], fill_mode: "constant" });
+    expect(trainingAugmentationLayers(reloaded)).toEqual([
+      "RandomFlip 'flip' (horizontal)",
+      "RandomFlip 'both' (horizontal_and_vertical)",
+      "RandomTranslation 'move' (height ±25 %, width -50 % to 0 %)",
+      "RandomCrop 'crop' (2x2)",
+    ]);
+  });
+});
