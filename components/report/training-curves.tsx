@@ -2,10 +2,13 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import type { EpochRecord } from "@/lib/evaluation/schemas";
+import { overtrainingSpans, overtrainingThreshold } from "@/lib/training/overtraining";
+import { formatPercentTick } from "@/web/view/format";
 
 const TRAIN = "#4338ca"; // indigo-700
 const VALIDATION = "#c2410c"; // orange-700
 const GAP = "#475569"; // slate-600
+const OVERTRAINING = "#fecaca"; // red-200
 
 export interface TrainingCurvesProps {
   epochs: EpochRecord[];
@@ -50,8 +53,7 @@ function Chart({
   data,
   lines,
   bestEpoch,
-  overfitStartEpoch,
-  lastEpoch,
+  spans,
   maxEpoch,
   height,
   percent,
@@ -60,31 +62,34 @@ function Chart({
   data: Row[];
   lines: Array<{ key: string; name: string; color: string; dash?: string }>;
   bestEpoch: number | null;
-  overfitStartEpoch: number | null;
-  lastEpoch: number;
+  /** Where validation loss is visibly above its best (lib/training/overtraining.ts overtrainingSpans). */
+  spans: Array<{ from: number; to: number }>;
   maxEpoch: number;
   height: number;
   percent?: boolean;
 }) {
   const format = (value: number) => (percent ? `${(value * 100).toFixed(1)} %` : value.toFixed(3));
+  // Axis ticks are round numbers: short labels that fit the axis ("97.5%").
+  const tick = (value: number) => (percent ? formatPercentTick(value) : value.toFixed(3));
   return (
     <figure className="min-w-0 flex-1">
       <figcaption className="mb-1 text-sm font-medium text-slate-800">{title}</figcaption>
-      <LineChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 10, right: 16, bottom: 4, left: 0 }} title={title}>
+      {/* The labels of the best-epoch and partial-epoch lines sit in the top margin, above the plot, so they never cover a curve. */}
+      <LineChart responsive data={data} style={{ width: "100%", height }} margin={{ top: 34, right: 16, bottom: 4, left: 0 }} title={title}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="epoch" type="number" domain={[1, Math.max(maxEpoch, 2)]} allowDecimals={false} tick={{ fontSize: 12, fill: "#334155" }} label={{ value: "epoch", position: "insideBottomRight", offset: -2, fontSize: 12, fill: "#334155" }} />
-        <YAxis tick={{ fontSize: 12, fill: "#334155" }} width={56} tickFormatter={format} domain={percent ? ["auto", "auto"] : [0, "auto"]} />
+        <YAxis tick={{ fontSize: 12, fill: "#334155" }} width={percent ? 52 : 56} tickFormatter={tick} domain={percent ? ["auto", "auto"] : [0, "auto"]} />
         <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : String(value))} labelFormatter={(label) => `Epoch ${label}`} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        {overfitStartEpoch !== null && overfitStartEpoch <= lastEpoch && (
-          <ReferenceArea x1={overfitStartEpoch} x2={Math.max(lastEpoch, overfitStartEpoch)} fill="#fecaca" fillOpacity={0.45} ifOverflow="extendDomain" label={{ value: "overtraining", position: "insideTopRight", fontSize: 11, fill: "#991b1b" }} />
-        )}
+        {spans.map((span) => (
+          <ReferenceArea key={`over-${span.from}`} x1={span.from} x2={span.to} fill={OVERTRAINING} fillOpacity={0.45} ifOverflow="extendDomain" />
+        ))}
         {data
           .filter((row) => row.partial)
           .map((row) => (
-            <ReferenceLine key={`partial-${row.epoch}`} x={row.epoch} stroke="#64748b" strokeDasharray="1 3" label={{ value: "partial", position: "insideTopLeft", fontSize: 11, fill: "#475569" }} />
+            <ReferenceLine key={`partial-${row.epoch}`} x={row.epoch} stroke="#64748b" strokeDasharray="1 3" label={{ value: "partial", position: "top", offset: 18, fontSize: 11, fill: "#475569" }} />
           ))}
-        {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke="#15803d" strokeWidth={2} strokeDasharray="4 2" label={{ value: `best: ${bestEpoch}`, position: "insideBottomLeft", fontSize: 11, fill: "#166534" }} />}
+        {bestEpoch !== null && <ReferenceLine x={bestEpoch} stroke="#15803d" strokeWidth={2} strokeDasharray="4 2" label={{ value: `best: ${bestEpoch}`, position: "top", offset: 4, fontSize: 11, fill: "#166534" }} />}
         {lines.map((line) => (
           <Line key={line.key} type="monotone" dataKey={line.key} name={line.name} stroke={line.color} strokeWidth={2} strokeDasharray={line.dash} dot={pointRenderer(line.color, data.length <= 30)} activeDot={{ r: 4 }} isAnimationActive={false} connectNulls />
         ))}
@@ -127,24 +132,51 @@ export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generaliz
   const best = bestEpoch !== null ? epochs.find((e) => e.epoch === bestEpoch) : undefined;
   const partialEpochs = epochs.filter((e) => e.partial === true).map((e) => e.epoch);
   const lastGap = data[data.length - 1].gap;
+  // Shaded only where validation loss is above its best by the visible margin (one rule, lib/training/overtraining.ts).
+  const points = epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss ?? Number.NaN }));
+  const spans = overtrainingSpans(points, overfitStartEpoch);
+  const limit = overtrainingThreshold(points);
+  const overtrained = (record: EpochRecord) => record.valLoss !== null && limit !== null && spans.some((span) => record.epoch >= span.from && record.epoch <= span.to);
 
   return (
     <div className="space-y-3" data-testid="training-curves">
       <div className="flex flex-col gap-4 md:flex-row">
-        <Chart title="Loss per epoch" data={data} lines={lossLines} bestEpoch={bestEpoch} overfitStartEpoch={overfitStartEpoch} lastEpoch={lastEpoch} maxEpoch={maxEpoch} height={height} />
+        <Chart title="Loss per epoch" data={data} lines={lossLines} bestEpoch={bestEpoch} spans={spans} maxEpoch={maxEpoch} height={height} />
         {hasAccuracy && (
-          <Chart title="Accuracy per epoch" data={data} lines={accuracyLines} bestEpoch={bestEpoch} overfitStartEpoch={overfitStartEpoch} lastEpoch={lastEpoch} maxEpoch={maxEpoch} height={height} percent />
+          <Chart title="Accuracy per epoch" data={data} lines={accuracyLines} bestEpoch={bestEpoch} spans={spans} maxEpoch={maxEpoch} height={height} percent />
         )}
       </div>
+      {(bestEpoch !== null || spans.length > 0) && (
+        <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" data-testid="curve-marks">
+          {bestEpoch !== null && (
+            <span className="flex items-center gap-1.5">
+              <svg width="18" height="10" viewBox="0 0 18 10" aria-hidden="true">
+                <line x1="0" y1="5" x2="18" y2="5" stroke="#15803d" strokeWidth="2" strokeDasharray="4 2" />
+              </svg>
+              best epoch (lowest validation loss)
+            </span>
+          )}
+          {spans.length > 0 && (
+            <span className="flex items-center gap-1.5">
+              <span aria-hidden="true" className="inline-block h-3 w-4 rounded-sm" style={{ background: OVERTRAINING }} />
+              overtraining: validation loss visibly above its best
+            </span>
+          )}
+        </p>
+      )}
       <p className="text-sm text-slate-700">
         {best ? (
           <>
             Best epoch <strong>{best.epoch}</strong> (lowest validation loss{best.valLoss !== null ? ` ${best.valLoss.toFixed(4)}` : ""}).{" "}
           </>
         ) : null}
-        {overfitStartEpoch !== null ? (
+        {overfitStartEpoch !== null && spans.length > 0 ? (
           <>
-            Overtraining from epoch <strong>{overfitStartEpoch}</strong>: validation loss rises while training loss keeps falling (shaded).{" "}
+            Overtraining from epoch <strong>{overfitStartEpoch}</strong>: validation loss rises while training loss keeps falling; shaded where it is more than {limit!.margin.toFixed(4)} above its best.{" "}
+          </>
+        ) : overfitStartEpoch !== null ? (
+          <>
+            Validation loss rose slightly after epoch <strong>{overfitStartEpoch}</strong>, by less than {limit ? limit.margin.toFixed(4) : "the visible margin"} (too little to see on the chart), so nothing is shaded.{" "}
           </>
         ) : hasValidation ? (
           "No sustained overtraining detected. "
@@ -181,7 +213,7 @@ export function TrainingCurves({ epochs, bestEpoch, overfitStartEpoch, generaliz
             </thead>
             <tbody className="divide-y divide-slate-100">
               {epochs.map((record, index) => (
-                <tr key={record.epoch} className={record.epoch === bestEpoch ? "bg-green-50" : overfitStartEpoch !== null && record.epoch >= overfitStartEpoch ? "bg-red-50" : undefined}>
+                <tr key={record.epoch} className={record.epoch === bestEpoch ? "bg-green-50" : overtrained(record) ? "bg-red-50" : undefined}>
                   <th scope="row" className="px-2 py-1 text-left font-normal">
                     {record.epoch}
                     {record.epoch === bestEpoch ? " (best)" : ""}

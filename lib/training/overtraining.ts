@@ -63,3 +63,48 @@ export function analyzeCurves(epochs: CurvePoint[], options: { minDelta?: number
     generalizationGap,
   };
 }
+
+/**
+ * The visible margin (one place): the report shades overtraining only where validation loss lies
+ * above its best by more than this, i.e. 5% of the best validation loss and at least 1% of the loss
+ * chart's height (the largest training or validation loss plotted; the chart starts at 0). A rise
+ * too small to see on the chart is never shaded.
+ */
+export const OVERTRAINING_MARGIN = { ofBest: 0.05, ofChart: 0.01 };
+
+/** The validation loss above which an epoch counts as visibly overtrained; null without validation losses. */
+export function overtrainingThreshold(epochs: Array<Pick<CurvePoint, "loss" | "valLoss">>): { best: number; margin: number; threshold: number } | null {
+  const valLosses = epochs.map((e) => e.valLoss).filter((v) => Number.isFinite(v));
+  if (valLosses.length === 0) return null;
+  const best = Math.min(...valLosses);
+  const top = Math.max(...valLosses, ...epochs.map((e) => e.loss).filter((v) => Number.isFinite(v)));
+  const margin = Math.max(OVERTRAINING_MARGIN.ofBest * Math.abs(best), OVERTRAINING_MARGIN.ofChart * Math.abs(top));
+  return { best, margin, threshold: best + margin };
+}
+
+/**
+ * Where to shade: the stretches (in epochs, fractional where the validation curve crosses the
+ * threshold between two epochs, by linear interpolation) after the overtraining onset where
+ * validation loss is above its best by more than the visible margin. Empty when the analysis
+ * found no overtraining (`overfitStartEpoch` null) or the rise stays within the margin.
+ */
+export function overtrainingSpans(epochs: Array<Pick<CurvePoint, "epoch" | "loss" | "valLoss">>, overfitStartEpoch: number | null): Array<{ from: number; to: number }> {
+  const limit = overtrainingThreshold(epochs);
+  if (overfitStartEpoch === null || !limit) return [];
+  const points = epochs.filter((e) => e.epoch >= overfitStartEpoch && Number.isFinite(e.valLoss));
+  const spans: Array<{ from: number; to: number }> = [];
+  let from: number | null = null;
+  points.forEach((point, i) => {
+    const above = point.valLoss > limit.threshold;
+    const previous = points[i - 1];
+    // Where the straight line between two epochs crosses the threshold.
+    const crossing = () => previous.epoch + ((limit.threshold - previous.valLoss) / (point.valLoss - previous.valLoss)) * (point.epoch - previous.epoch);
+    if (above && from === null) from = previous ? crossing() : point.epoch;
+    if (!above && from !== null) {
+      spans.push({ from, to: crossing() });
+      from = null;
+    }
+  });
+  if (from !== null) spans.push({ from, to: points[points.length - 1].epoch });
+  return spans;
+}

@@ -41,7 +41,7 @@ describe("description Markdown", () => {
 
 describe("formats", () => {
   it("formats scores, deltas, durations and FLOPs", () => {
-    expect(formatScore(0.97234)).toBe("97.23 %");
+    expect(formatScore(0.97234)).toBe("97.234 %");
     expect(formatScore(null)).toBe("–");
     expect(formatDelta(0.0213)).toBe("+2.13 pp");
     expect(formatDelta(-0.005)).toBe("−0.50 pp");

@@ -3,10 +3,26 @@
  * zone by the <LocalTime> client component, never here on the server.
  */
 
-/** An accuracy (0..1) as a percentage with two decimals, e.g. "97.53 %". */
-export function formatScore(value: number | null | undefined, digits = 2): string {
+/**
+ * Decimals of a score in percent, wherever a score is shown (leaderboards, reports, the
+ * competition page, grades): one number, so the same score always reads the same.
+ */
+export const SCORE_DECIMALS = 3;
+
+/** An accuracy (0..1) as a percentage with SCORE_DECIMALS decimals, e.g. "97.532 %". */
+export function formatScore(value: number | null | undefined, digits = SCORE_DECIMALS): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   return `${(value * 100).toFixed(digits)} %`;
+}
+
+/**
+ * A tick on an accuracy axis (0..1): as short as the ticks need, so the labels fit the axis:
+ * "98%", "97.5%" (at most one decimal: axis ticks are round numbers).
+ */
+export function formatPercentTick(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  const percent = Math.round(value * 1000) / 10;
+  return `${Number.isInteger(percent) ? percent.toFixed(0) : percent.toFixed(1)}%`;
 }
 
 /** A change in accuracy in percentage points with a sign, e.g. "+0.42 pp". */

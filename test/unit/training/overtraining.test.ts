@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeCurves, type CurvePoint } from "@/lib/training/overtraining";
+import { analyzeCurves, overtrainingSpans, overtrainingThreshold, type CurvePoint } from "@/lib/training/overtraining";
 
 /** Curves from parallel arrays; epochs numbered from 1. */
 function curves(loss: number[], valLoss: number[]): CurvePoint[] {
@@ -71,5 +71,45 @@ describe("analyzeCurves", () => {
     const result = analyzeCurves(curves([1.0, 0.8, 0.6, 0.5, 0.4], [1.0, 0.5, 0.5, 0.7, 0.8]));
     expect(result.bestEpoch).toBe(2);
     expect(result.overfitStartEpoch).toBe(3);
+  });
+});
+
+describe("overtrainingSpans (the report's shading, with the visible margin)", () => {
+  it("shades from where validation loss crosses best + margin to the last epoch", () => {
+    // Best 0.55 at epoch 4; chart height 1.0: margin max(5% of 0.55, 1% of 1.0) = 0.0275.
+    const points = curves([1.0, 0.7, 0.5, 0.4, 0.3, 0.2, 0.15], [1.0, 0.75, 0.6, 0.55, 0.6, 0.7, 0.8]);
+    const limit = overtrainingThreshold(points)!;
+    expect(limit.margin).toBeCloseTo(0.0275);
+    expect(limit.threshold).toBeCloseTo(0.5775);
+    const spans = overtrainingSpans(points, analyzeCurves(points).overfitStartEpoch);
+    expect(spans).toHaveLength(1);
+    // 0.55 -> 0.6 between epochs 4 and 5 crosses 0.5775 at 4.55.
+    expect(spans[0].from).toBeCloseTo(4.55);
+    expect(spans[0].to).toBe(7);
+  });
+
+  it("shades nothing when the rise stays within the margin, though the analysis calls it overtraining", () => {
+    const points = curves([1.0, 0.6, 0.5, 0.4], [1.0, 0.6, 0.6005, 0.601]);
+    expect(analyzeCurves(points).overfitStartEpoch).toBe(2);
+    expect(overtrainingSpans(points, 2)).toEqual([]);
+  });
+
+  it("shades nothing without an overtraining onset (divergence, or no validation)", () => {
+    const diverging = curves([1.0, 0.6, 0.7, 0.9], [1.0, 0.6, 0.8, 1.1]);
+    expect(overtrainingSpans(diverging, analyzeCurves(diverging).overfitStartEpoch)).toEqual([]);
+    expect(overtrainingSpans(curves([1, 0.5], [NaN, NaN]), 1)).toEqual([]);
+    expect(overtrainingThreshold(curves([1, 0.5], [NaN, NaN]))).toBeNull();
+  });
+
+  it("ends a stretch where validation loss comes back within the margin", () => {
+    // Best 0.5 (epoch 2), chart height 1: margin 0.025, threshold 0.525.
+    const points = curves([1.0, 0.6, 0.5, 0.45, 0.4, 0.35], [1.0, 0.5, 0.6, 0.7, 0.52, 0.6]);
+    const spans = overtrainingSpans(points, 2);
+    expect(spans).toHaveLength(2);
+    expect(spans[0].from).toBeCloseTo(2.25);
+    // 0.7 -> 0.52 between epochs 4 and 5 crosses 0.525 at 4 + 0.175/0.18.
+    expect(spans[0].to).toBeCloseTo(4 + 0.175 / 0.18);
+    expect(spans[1].from).toBeCloseTo(5 + 0.005 / 0.08);
+    expect(spans[1].to).toBe(6);
   });
 });
