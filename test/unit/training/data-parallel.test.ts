@@ -4,6 +4,7 @@ import { initEngine } from "@/lib/engine/backend";
 import { trainModel, type TrainingData, type TrainingSettings } from "@/lib/training";
 import { shardSizes } from "@/lib/training/parallel/data-parallel";
 import { createRandom } from "@/lib/training/random";
+import { InactiveAtInference, registerHoldoutLayers } from "@/lib/models/layers";
 
 beforeAll(async () => {
   await initEngine({ prefer: "wasm", log: () => {} });
@@ -63,5 +64,24 @@ describe("data-parallel training", () => {
     expect(result.epochs.every((e) => Number.isFinite(e.valLoss))).toBe(true);
     expect(result.epochs[2].loss).toBeLessThan(result.epochs[0].loss);
     expect(movingMean()).not.toEqual(before);
+  }, 60_000);
+
+  it("trains a model with Keras augmentation layers on replicas too (the worker threads know Holdout's layer classes)", async () => {
+    registerHoldoutLayers();
+    const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const m = tf.sequential({
+      layers: [
+        new InactiveAtInference({ name: "flip", inputShape: SHAPE, kerasClassName: "RandomFlip", kerasConfig: { mode: "horizontal", seed: 1 } }),
+        tf.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", kernelInitializer: seeded(1) }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: seeded(2) }),
+      ],
+    });
+    const logs: string[] = [];
+    const result = await trainModel(m, data(70, 1), SETTINGS, { onEpochEnd: () => {} }, BUDGET, { replicas: 2, log: (line) => logs.push(line) });
+    expect(logs.join("\n")).toMatch(/data-parallel on 2 replicas/);
+    expect(logs.join("\n")).not.toMatch(/data-parallel unavailable/);
+    expect(result.replicas).toBe(2);
+    expect(result.augmentation).toEqual(["RandomFlip 'flip' (horizontal)"]);
   }, 60_000);
 });
