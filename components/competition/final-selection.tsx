@@ -23,6 +23,10 @@ export interface OwnSubmissionRow {
   publicScore: number | null;
   privateScore: number | null;
   isBest: boolean;
+  /** "late (-20%)" for a late upload (its penalty applies in the grade); null on time. */
+  lateLabel?: string | null;
+  /** In a team: who uploaded it. */
+  submittedBy?: string | null;
 }
 
 /**
@@ -127,6 +131,7 @@ export function FinalSelectionTable({
                     <Link href={`/c/${slug}/submissions/${row.id}${preview ? "?preview=student" : ""}`} className="text-indigo-700 underline hover:text-indigo-900">
                       <LocalTime value={row.createdAt} style="short" />
                     </Link>
+                    {row.submittedBy ? <span className="text-slate-500"> · {row.submittedBy}</span> : null}
                   </td>
                   <td className="py-2 pr-3 text-slate-700">
                     {kindShortLabel(row.kind)}
@@ -135,6 +140,7 @@ export function FinalSelectionTable({
                   <td className="py-2 pr-3">
                     <StatusBadge status={row.status} disqualified={Boolean(row.disqualifiedReason)} />
                     {row.isBest && <span className="ml-2 text-xs font-medium text-green-800">best</span>}
+                    {row.lateLabel && <span className="ml-2 text-xs font-medium text-amber-800">{row.lateLabel}</span>}
                   </td>
                   <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.publicScore)}</td>
                   {closed && <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.privateScore)}</td>}

@@ -62,3 +62,13 @@ function roundFraction(value: number): number {
 export function lateLabel(penalty: number | null | undefined): string {
   return `late (-${Math.round((penalty ?? 0) * 1000) / 10}%)`;
 }
+
+/** The late period day by day (for the overview page): until when each started day lasts and its penalty. */
+export function latePeriodSteps(deadline: Deadline): Array<{ until: Date; penalty: number }> {
+  if (deadline.policy.kind !== "penalty") return [];
+  const steps = [];
+  for (let day = 1; day <= deadline.policy.maxDays; day++) {
+    steps.push({ until: new Date(deadline.closesAt.getTime() + day * DAY_MS), penalty: roundFraction(1 - lateFactor(deadline.policy, day)) });
+  }
+  return steps;
+}

@@ -109,7 +109,7 @@ const TABLE: Record<string, Case> = {
   "PAGE /c/[slug]": { expect: courseScoped("signin", 200, 404) },
   "PAGE /c/[slug]/leaderboard": { expect: courseScoped("signin", 200, 404) },
   // Public rank against private rank: students after the close (this competition is open: a 403), the course's staff also before.
-  "PAGE /c/[slug]/leaderboard/shake-up": { expect: see("signin", 403, 404, 200) },
+  "PAGE /c/[slug]/shake-up": { expect: see("signin", 403, 404, 200) },
   "PAGE /c/[slug]/submit": { expect: courseScoped("signin", 200, 404) },
   // Comparing submissions: the report's rule for each one (the owner and the course's staff; a classmate a 404).
   "PAGE /c/[slug]/compare": { expect: { ...courseScoped("signin", 404, 404), student: 200, instructor: 200, coInstructor: 200, ta: 200 }, search: "?ids=[id]" },

@@ -1,6 +1,7 @@
 import type { Competition, Course, PrismaClient, Role } from "@/lib/db";
 import { competitionPhase } from "@/lib/competitions/access";
 import { can } from "@/lib/courses/permissions";
+import { latePolicyOf } from "@/lib/grading/schemes";
 import { submissionsLeftToday } from "@/lib/submissions/queries";
 
 /** A competition as the API shows it to one user (see docs/api.md, "Competition"). */
@@ -36,6 +37,11 @@ export async function competitionJson(
           maxFinalSelections: competition.maxFinalSelections,
           trainingBudget: competition.trainingBudget,
           customTestSet: competition.testSetId !== null,
+          /** { kind: "none" } or { kind: "penalty", perDayFraction, maxDays }; {} stored = none. */
+          latePolicy: latePolicyOf(competition),
+          /** 1 = individual work; teamMergeDeadline null = teams may change until the close. */
+          teamSizeLimit: competition.teamSizeLimit,
+          teamMergeDeadline: competition.teamMergeDeadline,
         }
       : {}),
   };

@@ -200,7 +200,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
           </div>
           {submissions.length === 0 ? (
             <div className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-              <p>You have not submitted anything yet.</p>
+              <p>{team ? "Your team has not submitted anything yet." : "You have not submitted anything yet."}</p>
               {phase === "open" && (
                 <Link href={submitHref} className="mt-2 inline-block text-indigo-700 underline">
                   Make your first submission
@@ -249,7 +249,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
           ) : (
             <>
               <p className="text-3xl font-semibold tabular-nums" data-testid="submissions-left">
-                {quota.left} <span className="text-base font-normal text-slate-600">of {competition.dailyLimit}</span>
+                {quota.left} <span className="text-base font-normal text-slate-600">of {competition.dailyLimit}{team ? ", shared by your team" : ""}</span>
               </p>
               <p className="mt-1 text-sm text-slate-600">
                 The count resets <LocalTime value={quota.resetsAt.toISOString()} style="short" />.

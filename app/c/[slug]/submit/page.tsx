@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
 import { UploadForm } from "@/components/submission/upload-form";
-import { Card } from "@/components/ui/form";
+import { Alert, Card } from "@/components/ui/form";
 import { DATASETS, isDatasetName } from "@/lib/datasets/registry";
 import { resourceLimitsOf, trainingBudgetOf } from "@/lib/competitions/schema";
 import { db } from "@/lib/db";
@@ -30,6 +30,26 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
       <div className="min-w-0 lg:col-span-2">
         <Card>
           <h2 className="mb-4 text-lg font-semibold">Submit a model</h2>
+          {!disabledReason && admission.late.status === "late" && admission.deadline.lateUntil && (
+            <div className="mb-4">
+              <Alert kind="info">
+                <span data-testid="late-warning">
+                  Your deadline (<LocalTime value={admission.deadline.closesAt.toISOString()} />) has passed: an upload now is late and loses{" "}
+                  {Math.round(admission.late.penalty * 1000) / 10} % of its points. Late uploads are accepted until <LocalTime value={admission.deadline.lateUntil.toISOString()} />.
+                </span>
+              </Alert>
+            </div>
+          )}
+          {!disabledReason && admission.late.status === "on-time" && admission.deadline.extension && admission.phase === "closed" && (
+            <div className="mb-4">
+              <Alert kind="info">
+                <span data-testid="extension-note">
+                  The competition has closed, but {admission.deadline.extension.forTeam ? "your team has" : "you have"} an extension until{" "}
+                  <LocalTime value={admission.deadline.extension.closesAt.toISOString()} />: uploads before then are on time.
+                </span>
+              </Alert>
+            </div>
+          )}
           <UploadForm
             slug={competition.slug}
             allowedKinds={admission.allowedKinds}

@@ -4,6 +4,7 @@ import { Alert, Card, secondaryButtonClass } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { gradeTable, type GradeRow } from "@/lib/grading";
+import { lateLabel } from "@/lib/submissions/late";
 import { loadCompetitionAsStaff } from "@/web/view/competition";
 import { formatScore } from "@/web/view/format";
 
@@ -84,7 +85,7 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
                     <th scope="col" className="py-2 pr-3 text-right">Final private score</th>
                     <th scope="col" className="py-2 pr-3 text-right">Best private score</th>
                     <th scope="col" className="py-2 pr-3 text-right">Rank</th>
-                    <th scope="col" className="py-2 pr-3 text-right">Days late</th>
+                    <th scope="col" className="py-2 pr-3 text-right">Late</th>
                     <th scope="col" className="py-2 pr-3 text-right">Points</th>
                     <th scope="col" className="py-2 pr-3">Notes</th>
                   </tr>
@@ -111,7 +112,7 @@ export default async function GradesPage({ params }: { params: Promise<{ slug: s
                       </td>
                       <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.bestPrivateScore)}</td>
                       <td className="py-2 pr-3 text-right tabular-nums">{row.privateRank ?? "–"}</td>
-                      <td className="py-2 pr-3 text-right tabular-nums">{row.lateDays || "–"}</td>
+                      <td className="py-2 pr-3 text-right tabular-nums">{row.latePenalty > 0 ? lateLabel(row.latePenalty) : row.lateDays ? `${row.lateDays} d` : "–"}</td>
                       <td className="py-2 pr-3 text-right font-mono font-semibold tabular-nums">{row.points.toFixed(2)}</td>
                       <td className="max-w-md py-2 pr-3 text-xs text-slate-700">{row.note ?? ""}</td>
                     </tr>
