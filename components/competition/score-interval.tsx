@@ -4,7 +4,7 @@ export function ScoreInterval({ interval }: { interval: { low: number; high: num
   return (
     <span className="block text-xs font-normal text-slate-500" title="95% interval (exact binomial) on this split's number of images">
       <span className="sr-only">95% interval </span>
-      {(interval.low * 100).toFixed(1)}–{(interval.high * 100).toFixed(1)} %
+      {`${(interval.low * 100).toFixed(1)}–${(interval.high * 100).toFixed(1)} %`}
     </span>
   );
 }

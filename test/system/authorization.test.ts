@@ -426,9 +426,11 @@ describe("authorization matrix", () => {
       expect(body.message.length).toBeGreaterThan(10);
       expect(p.response.body).not.toMatch(/at .*\.(ts|js):\d+/);
     }
-    // Nothing was stored by the refused (422) uploads.
+    // Nothing was stored by the refused (422) uploads (the test sets made of the seeded drawings aside), nor by the refused drawings.
     expect(await database.prisma.submission.count()).toBe(4);
-    expect(await database.prisma.testSet.count()).toBe(0);
+    expect(await database.prisma.testSet.count({ where: { id: { notIn: Object.values(drawn).map((d) => d.testSetId) } } })).toBe(0);
+    expect(await database.prisma.drawnDigit.count()).toBe(2);
+    expect(await database.prisma.digitCollection.count()).toBe(2);
   });
 
   it("client-side navigation payloads (RSC) of every page carry no data the role may not see", async () => {

@@ -104,7 +104,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
       )}
       {closed && (
         <p className="mt-2 text-sm">
-          <Link href={`/c/${competition.slug}/leaderboard/shake-up`} className="text-indigo-700 underline">
+          <Link href={`/c/${competition.slug}/shake-up`} className="text-indigo-700 underline">
             Shake-up: public rank against private rank, with intervals
           </Link>
         </p>
