@@ -252,5 +252,15 @@ describe("a course set up from an empty database", () => {
     // A trained MNIST model reads most of these drawings: the preprocessing really looks like MNIST.
     expect(correct.filter(Boolean).length / correct.length).toBeGreaterThanOrEqual(0.6);
     await screenshot(student, "drawn-digits-scored");
+
+    // On the course page: the attached set cannot be deleted, and the only instructor stays one.
+    await instructor.goto(`${server.url}/instructor/courses/${course.id}`);
+    instructor.once("dialog", (dialog) => void dialog.accept());
+    await instructor.getByRole("button", { name: "Delete the test set Drawn in class" }).click();
+    await instructor.getByRole("alert").filter({ hasText: "cannot be deleted" }).waitFor();
+    expect(await database.prisma.testSet.count({ where: { id: testSet.id } })).toBe(1);
+    await instructor.getByLabel("Course role of Grace Hopper").selectOption("TA");
+    await instructor.getByRole("alert").filter({ hasText: "at least one instructor" }).waitFor();
+    expect((await database.prisma.enrollment.findFirstOrThrow({ where: { courseId: course.id, user: { email: "grace@uni.test" } } })).role).toBe("INSTRUCTOR");
   });
 });
