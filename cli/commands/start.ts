@@ -63,7 +63,8 @@ export function registerStartCommand(program: Command) {
             const { queueDemoBaselines } = await import("@/lib/baselines/demo");
             const instructor = DEMO_ACCOUNTS.find((account) => account.role === "INSTRUCTOR")!;
             for (const queued of await queueDemoBaselines(prisma, { instructorEmail: instructor.email, competitionSlugs: seeded.competitions })) {
-              log(`demo baselines queued for ${queued.slug}: ${queued.labels.join(", ")} (the worker trains them when no student's job waits)`);
+              if (queued.labels.length) log(`demo baselines queued for ${queued.slug}: ${queued.labels.join(", ")} (the worker trains them when no student's job waits)`);
+              for (const reason of queued.skipped) log(`demo baseline not queued for ${queued.slug}: ${reason}`);
             }
             for (const missing of datasets.filter((d) => !d.available)) log(`no demo competition for ${missing.id}: its verified test files are not on this machine (fetch them: ${missing.fetchCommand})`);
           } else if (config.HOLDOUT_DEMO === "true" && !demoPlan.seed) {

@@ -99,14 +99,20 @@ describe("the demo's baselines", () => {
     expect(demo.trainingBudget).toMatchObject({ maxEpochs: 2, maxTrainExamples: 3000 });
     const first = await queueDemoBaselines(database.prisma, { instructorEmail: "instructor@holdout.test", competitionSlugs: ["mnist", "cifar10"] });
     expect(first).toEqual([
-      { slug: "mnist", labels: ["MLP", "CNN"] },
-      { slug: "cifar10", labels: ["CNN", "CNN + augmentation"] },
+      { slug: "mnist", labels: ["MLP", "CNN"], skipped: [] },
+      { slug: "cifar10", labels: ["CNN", "CNN + augmentation"], skipped: [] },
     ]);
     const again = await queueDemoBaselines(database.prisma, { instructorEmail: "instructor@holdout.test", competitionSlugs: ["mnist", "cifar10"] });
     expect(again).toEqual([]);
     expect(await database.prisma.submission.count({ where: { competition: { slug: { in: ["mnist", "cifar10"] } }, isBaseline: true } })).toBe(4);
     const augmented = await database.prisma.submission.findFirstOrThrow({ where: { baselineLabel: "CNN + augmentation" } });
     expect(augmented.trainingSettings).toMatchObject({ epochs: 2, augmentation: { horizontalFlip: true, widthShift: 0.1, heightShift: 0.1 } });
+  });
+
+  it("a baseline over the demo budget's parameter limit is skipped with the reason, the others still queued", async () => {
+    await seedDemo(database.prisma, { password: DEFAULT_DEMO_PASSWORD, availableDatasets: ["fashion-mnist"], trainingBudget: { maxParams: 100_000 } });
+    const result = await queueDemoBaselines(database.prisma, { instructorEmail: "instructor@holdout.test", competitionSlugs: ["fashion-mnist"] });
+    expect(result).toEqual([{ slug: "fashion-mnist", labels: ["CNN"], skipped: [expect.stringMatching(/^MLP: .*932,362 parameters; this competition trains at most 100,000/)] }]);
   });
 });
 
