@@ -6,7 +6,7 @@ import { JOB_TYPES } from "@/lib/queue/jobs";
 import { lanesToClaim } from "@/lib/queue/lanes";
 import { env } from "@/lib/env";
 import { cleanUpStorage, RETENTION_INTERVAL_MS } from "@/lib/storage/retention";
-import { runMailJob } from "@/lib/mail/deliver";
+import { claimMailJob, runMailJob } from "@/lib/mail/deliver";
 import { enqueueClosedNotices } from "@/lib/mail/notices";
 import { runEvaluationJob, type EvaluateContext } from "./evaluate";
 
@@ -70,7 +70,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
         create: { id, hostname: os.hostname(), pid: process.pid, backend: options.backend },
         update: { lastSeenAt: new Date() },
       });
-      await heartbeat(prisma, id, [...running.keys()]);
+      await heartbeat(prisma, id, [...running.keys(), ...(mailJobId ? [mailJobId] : [])]);
       const { requeued, exhausted } = await recoverStaleJobs(prisma, staleAfterSeconds);
       if (requeued.length) log(`requeued ${requeued.length} job(s) of a worker that stopped responding`);
       for (const job of exhausted) {
@@ -120,6 +120,26 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     }
   }
 
+  /** Mail goes out beside the scoring slots: a reset link never waits behind a long training run. */
+  let mailJobId: string | null = null;
+  async function mailLoop() {
+    while (!stopping) {
+      let job: Job | null = null;
+      try {
+        job = await claimMailJob(prisma, id);
+      } catch {
+        await sleep(pollIntervalMs * 2);
+        continue;
+      }
+      if (!job) {
+        await sleep(pollIntervalMs);
+        continue;
+      }
+      mailJobId = job.id;
+      await runJob(job).finally(() => (mailJobId = null));
+    }
+  }
+
   const noticeClosed = () =>
     void enqueueClosedNotices(prisma)
       .then((queued) => queued && log(`queued ${queued} "competition closed" mail(s)`))
@@ -133,6 +153,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     log(`worker ${id} ready (concurrency ${concurrency}, backend preference ${options.backend})`);
     cleanUp();
     noticeClosed();
+    const mailing = mailLoop();
     while (!stopping) {
       if (running.size >= concurrency) {
         await Promise.race(running.values());
@@ -161,7 +182,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       running.set(claimed.id, task);
       runningLanes.set(claimed.id, claimed.lane);
     }
-    await Promise.all(running.values());
+    await Promise.all([...running.values(), mailing]);
     clearInterval(heartbeatTimer);
     clearInterval(retentionTimer);
     clearInterval(closedNoticeTimer);

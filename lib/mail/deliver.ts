@@ -1,9 +1,28 @@
 import type { Job, PrismaClient } from "@/lib/db";
-import { mailPayload } from "@/lib/queue/jobs";
+import { JOB_TYPES, mailPayload } from "@/lib/queue/jobs";
 import { retryJobLater, settleJob } from "@/lib/queue/queue";
 import { mailConfigured } from "./config";
 import { mailRetryDelaySeconds } from "./outbox";
 import { sendMailNow } from "./transport";
+
+/**
+ * Claims the oldest runnable mail job, for the worker's mail loop that runs beside its scoring
+ * slots (so a reset link never waits behind a long training run). FOR UPDATE SKIP LOCKED, as
+ * lib/queue claims: each job goes to one worker.
+ */
+export async function claimMailJob(prisma: PrismaClient, workerId: string): Promise<Job | null> {
+  const rows = await prisma.$queryRaw<Job[]>`
+    UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "lockedAt" = now(), "heartbeatAt" = now(), "attempts" = "attempts" + 1
+    WHERE "id" = (
+      SELECT "id" FROM "Job"
+      WHERE "type" = ${JOB_TYPES.mail} AND "status" = 'PENDING' AND "runAfter" <= now()
+      ORDER BY "createdAt"
+      FOR UPDATE SKIP LOCKED
+      LIMIT 1
+    )
+    RETURNING *`;
+  return rows[0] ?? null;
+}
 
 /** What is kept of a sent message's text: it may have held a one-time link. */
 export const SENT_TEXT = "(sent; the text is not kept)";
