@@ -37,6 +37,10 @@ export function registerBenchCommand(program: Command): void {
       // The command's own start-up, run as a user runs it (compiled, see lib/build/bundles.mjs).
       const { measureStartTimes, formatStartTimes } = await import("@/bench/start-time");
       const startup = measureStartTimes();
-      console.log(opts.json ? JSON.stringify({ ...report, startup }, null, 2) : `${formatReport(report)}\n${formatStartTimes(startup)}`);
+      // The deadline rush, simulated from these rates with the real claim policy (bench/deadline-sim.ts).
+      const { simulateDeadline, formatDeadline } = await import("@/bench/deadline-sim");
+      const modelLoad = Math.max(0, ...report.models.filter((m) => m.name === "mnist-cnn" || m.name === "cifar-cnn").map((m) => m.loadSeconds));
+      const deadline = simulateDeadline(report, startup.scoreOverheadMs / 1000 + modelLoad);
+      console.log(opts.json ? JSON.stringify({ ...report, startup, deadline }, null, 2) : `${formatReport(report)}\n${formatStartTimes(startup)}\n\n${formatDeadline(deadline)}`);
     });
 }

@@ -71,13 +71,18 @@ interface SubmissionStatus {
   status: string;
   progress: { phase?: string; epoch?: number; totalEpochs?: number; message?: string | null } | null;
   queuePosition: number | null;
+  /** Seconds until a worker should start it (absent from older servers). */
+  queueEtaSeconds?: number | null;
   failureReason: string | null;
   score: { metric: string; public: number; private: number | null } | null;
 }
 
 function describe(submission: SubmissionStatus): string {
   const parts = [submission.status];
-  if (submission.status === "QUEUED" && submission.queuePosition) parts.push(`position ${submission.queuePosition} in the queue`);
+  if (submission.status === "QUEUED" && submission.queuePosition) {
+    const eta = submission.queueEtaSeconds;
+    parts.push(`position ${submission.queuePosition} in the queue${typeof eta === "number" ? `, starting in about ${eta < 120 ? `${Math.round(eta)} s` : `${Math.round(eta / 60)} min`}` : ""}`);
+  }
   const progress = submission.progress;
   if (progress?.epoch && progress.totalEpochs) parts.push(`epoch ${progress.epoch}/${progress.totalEpochs}`);
   if (progress?.message) parts.push(progress.message);
