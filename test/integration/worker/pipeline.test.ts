@@ -4,6 +4,7 @@ import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
 import type { SplitMetrics, CurveSummary, MisclassifiedExample } from "@/lib/evaluation/schemas";
 import { describeTrainingSplit, readReportColumn, splitInfoSchema } from "@/lib/evaluation";
 import { splitPublicPrivate, loadDataset } from "@/lib/datasets";
+import { countBits } from "@/lib/scoring";
 import { startWorker, type RunningWorker } from "@/worker/worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
@@ -74,6 +75,14 @@ describe("submit -> queue -> worker -> scores and report", () => {
     expect(done.report!.backend).toBe("onnxruntime");
     expect(splitInfoSchema.parse(done.report!.splitInfo).engine?.label).toMatch(/^onnxruntime \(cpu, [12] threads?\)$/);
     expect(done.jobs.map((job) => job.status)).toEqual(["SUCCEEDED"]);
+    // Per-example results stored on the Score (server only): one bit per example of each split, one class per public example;
+    // and the training-slice accuracy of the "trained on the test set?" check (official test set).
+    expect(done.score!.publicCorrect!.length).toBe(Math.ceil(3000 / 8));
+    expect(countBits(new Uint8Array(done.score!.publicCorrect!), 3000)).toBe(Math.round(done.score!.publicScore * 3000));
+    expect(countBits(new Uint8Array(done.score!.privateCorrect!), 7000)).toBe(Math.round(done.score!.privateScore * 7000));
+    expect(done.score!.publicPredictions!.length).toBe(3000);
+    expect(done.score!.trainSliceScore).toBeGreaterThan(0.98);
+    expect(done.score!.ladderPublicScore).toBeNull();
     // The robustness panel, computed in the child after scoring, stored through its schema.
     const panel = readReportColumn("robustness", done.report!.robustness)!;
     expect(panel.examples).toBe(1000);
