@@ -33,6 +33,16 @@ function rowsOf(runs: CompareCurveRun[], pick: (record: EpochRecord) => { train:
   });
 }
 
+/** One marker per epoch (runs sharing it share one line and one label, so labels never overlap), in the run's colour, slate when shared. */
+function markers(runs: CompareCurveRun[], epochOf: (run: CompareCurveRun) => number | null): Array<{ epoch: number; letters: string[]; color: string }> {
+  const byEpoch = new Map<number, number[]>();
+  runs.forEach((run, i) => {
+    const epoch = epochOf(run);
+    if (epoch !== null) byEpoch.set(epoch, [...(byEpoch.get(epoch) ?? []), i]);
+  });
+  return [...byEpoch].map(([epoch, indices]) => ({ epoch, letters: indices.map((i) => runs[i].letter), color: indices.length === 1 ? RUN_COLORS[indices[0]] : "#334155" }));
+}
+
 function Chart({ title, runs, data, percent, height }: { title: string; runs: CompareCurveRun[]; data: Row[]; percent?: boolean; height: number }) {
   const format = (value: number) => (percent ? `${(value * 100).toFixed(1)} %` : value.toFixed(3));
   const maxEpoch = Math.max(2, ...data.map((row) => row.epoch));
@@ -45,16 +55,12 @@ function Chart({ title, runs, data, percent, height }: { title: string; runs: Co
         <YAxis tick={{ fontSize: 12, fill: "#334155" }} width={64} tickFormatter={format} domain={percent ? ["auto", "auto"] : [0, "auto"]} />
         <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : String(value))} labelFormatter={(label) => `Epoch ${label}`} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
-        {runs.map((run, i) =>
-          run.bestEpoch !== null ? (
-            <ReferenceLine key={`best-${i}`} x={run.bestEpoch} stroke={RUN_COLORS[i]} strokeWidth={1.5} strokeDasharray="4 2" label={{ value: `best ${run.letter}`, position: "top", fontSize: 11, fill: RUN_COLORS[i] }} />
-          ) : null,
-        )}
-        {runs.map((run, i) =>
-          run.overfitStartEpoch !== null ? (
-            <ReferenceLine key={`overfit-${i}`} x={run.overfitStartEpoch} stroke={RUN_COLORS[i]} strokeWidth={3} strokeOpacity={0.35} label={{ value: `overtraining ${run.letter}`, position: "insideBottomLeft", fontSize: 11, fill: RUN_COLORS[i] }} />
-          ) : null,
-        )}
+        {markers(runs, (run) => run.bestEpoch).map(({ epoch, letters, color }) => (
+          <ReferenceLine key={`best-${epoch}`} x={epoch} stroke={color} strokeWidth={1.5} strokeDasharray="4 2" label={{ value: `best ${letters.join(", ")}`, position: "top", fontSize: 11, fill: color }} />
+        ))}
+        {markers(runs, (run) => run.overfitStartEpoch).map(({ epoch, letters, color }) => (
+          <ReferenceLine key={`overfit-${epoch}`} x={epoch} stroke={color} strokeWidth={3} strokeOpacity={0.35} label={{ value: `overtraining ${letters.join(", ")}`, position: "insideBottomLeft", fontSize: 11, fill: color }} />
+        ))}
         {runs.flatMap((run, i) => [
           <Line key={`train${i}`} type="monotone" dataKey={`train${i}`} name={`${run.letter} training`} stroke={RUN_COLORS[i]} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />,
           <Line key={`validation${i}`} type="monotone" dataKey={`validation${i}`} name={`${run.letter} validation`} stroke={RUN_COLORS[i]} strokeWidth={2} strokeDasharray="6 3" dot={false} isAnimationActive={false} connectNulls />,
