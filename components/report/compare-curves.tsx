@@ -56,10 +56,10 @@ function Chart({ title, runs, data, percent, height }: { title: string; runs: Co
         <Tooltip formatter={(value) => (typeof value === "number" ? format(value) : String(value))} labelFormatter={(label) => `Epoch ${label}`} />
         <Legend wrapperStyle={{ fontSize: 12 }} />
         {markers(runs, (run) => run.bestEpoch).map(({ epoch, letters, color }) => (
-          <ReferenceLine key={`best-${epoch}`} x={epoch} stroke={color} strokeWidth={1.5} strokeDasharray="4 2" label={{ value: `best ${letters.join(", ")}`, position: "top", fontSize: 11, fill: color }} />
+          <ReferenceLine key={`best-${epoch}`} x={epoch} stroke={color} strokeWidth={1.5} strokeDasharray="4 2" label={{ value: `best ${letters.join(", ")}`, position: epoch >= maxEpoch ? "insideTopRight" : "insideTopLeft", fontSize: 11, fill: color }} />
         ))}
         {markers(runs, (run) => run.overfitStartEpoch).map(({ epoch, letters, color }) => (
-          <ReferenceLine key={`overfit-${epoch}`} x={epoch} stroke={color} strokeWidth={3} strokeOpacity={0.35} label={{ value: `overtraining ${letters.join(", ")}`, position: "insideBottomLeft", fontSize: 11, fill: color }} />
+          <ReferenceLine key={`overfit-${epoch}`} x={epoch} stroke={color} strokeWidth={3} strokeOpacity={0.35} label={{ value: `overtraining ${letters.join(", ")}`, position: epoch >= maxEpoch ? "insideBottomRight" : "insideBottomLeft", fontSize: 11, fill: color }} />
         ))}
         {runs.flatMap((run, i) => [
           <Line key={`train${i}`} type="monotone" dataKey={`train${i}`} name={`${run.letter} training`} stroke={RUN_COLORS[i]} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />,
