@@ -2,7 +2,7 @@ import { randomInt } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Competition, type PrismaClient } from "@/lib/db";
 import { recordAudit } from "@/lib/audit/record";
-import { can, courseRole } from "@/lib/courses/permissions";
+import { courseRole } from "@/lib/courses/permissions";
 import { requireCourseStaff } from "@/lib/competitions/permissions";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
@@ -65,14 +65,14 @@ async function loadCompetition(tx: Tx, competitionId: string): Promise<TeamRules
 /** Unambiguous letters and digits (no 0/O, 1/I/L). */
 const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-export function generateInviteCode(): string {
+function generateInviteCode(): string {
   let code = "T-";
   for (let i = 0; i < 10; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
 }
 
 /** The code as typed: spaces dropped, upper case, the "T-" prefix optional. */
-export function normalizeInviteCode(code: unknown): string {
+function normalizeInviteCode(code: unknown): string {
   if (typeof code !== "string" || code.trim() === "") throw new AppError("BAD_REQUEST", "Enter the invite code a team member gave you (it looks like T-ABCD234XYZ).");
   const text = code.replace(/\s+/g, "").toUpperCase();
   return text.startsWith("T-") ? text : `T-${text}`;
@@ -86,25 +86,21 @@ function uniqueTarget(error: unknown): string | null {
   return `${text} ${error.message}`;
 }
 
-async function teamView(tx: Tx, teamId: string): Promise<TeamView> {
-  const team = await tx.team.findUniqueOrThrow({
-    where: { id: teamId },
-    select: { id: true, name: true, inviteCode: true, createdAt: true, members: { select: { user: { select: { id: true, name: true } } } } },
-  });
+const TEAM_SELECT = { id: true, name: true, inviteCode: true, createdAt: true, members: { select: { user: { select: { id: true, name: true } } } } } as const;
+
+function toView(team: { id: string; name: string; inviteCode: string | null; createdAt: Date; members: Array<{ user: { id: string; name: string } }> }): TeamView {
   const members = team.members.map((m) => m.user).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   return { id: team.id, name: team.name, inviteCode: team.inviteCode, members, createdAt: team.createdAt };
+}
+
+async function teamView(tx: Tx, teamId: string): Promise<TeamView> {
+  return toView(await tx.team.findUniqueOrThrow({ where: { id: teamId }, select: TEAM_SELECT }));
 }
 
 /** The user's team in the competition (with its invite code: they are a member), or null. */
 export async function teamOf(tx: Tx, competitionId: string, userId: string): Promise<TeamView | null> {
   const membership = await tx.teamMember.findUnique({ where: { competitionId_userId: { competitionId, userId } }, select: { teamId: true } });
   return membership ? teamView(tx, membership.teamId) : null;
-}
-
-/** The id submissions, limits and finals are counted under: the user's team, else null (solo). */
-export async function teamIdOf(tx: Tx, competitionId: string, userId: string): Promise<string | null> {
-  const membership = await tx.teamMember.findUnique({ where: { competitionId_userId: { competitionId, userId } }, select: { teamId: true } });
-  return membership?.teamId ?? null;
 }
 
 function checkName(name: unknown): string {
@@ -207,14 +203,6 @@ export async function leaveTeam(prisma: PrismaClient, userId: string, competitio
 export async function listTeams(prisma: PrismaClient, actorId: string, competitionId: string): Promise<TeamView[]> {
   const competition = await loadCompetition(prisma, competitionId);
   await requireCourseStaff(prisma, actorId, competition.courseId, "see the teams");
-  const teams = await prisma.team.findMany({ where: { competitionId }, select: { id: true }, orderBy: [{ name: "asc" }, { id: "asc" }] });
-  const views: TeamView[] = [];
-  for (const team of teams) views.push(await teamView(prisma, team.id));
-  return views;
-}
-
-/** Whether this person may form teams in the course (students). */
-export async function mayFormTeams(tx: Tx, userId: string, courseId: string): Promise<boolean> {
-  const role = await courseRole(tx, userId, courseId);
-  return can(role, "participate") && role === "STUDENT";
+  const teams = await prisma.team.findMany({ where: { competitionId }, select: TEAM_SELECT, orderBy: [{ name: "asc" }, { id: "asc" }] });
+  return teams.map(toView);
 }
