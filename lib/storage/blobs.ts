@@ -14,7 +14,11 @@ export function sha256(data: Uint8Array): string {
  */
 export async function putBlob(tx: Tx, data: Uint8Array): Promise<{ sha256: string; size: number }> {
   const digest = sha256(data);
-  await tx.$executeRaw`INSERT INTO "Blob" ("sha256", "size", "data") VALUES (${digest}, ${data.byteLength}, ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}) ON CONFLICT ("sha256") DO NOTHING`;
+  // A blob stored again restarts its age: an old orphan (its submission deleted) that is about to
+  // be referenced again must not be taken by deleteOrphanBlobs before the new row refers to it.
+  // Under a concurrent delete, PostgreSQL's upsert either waits and inserts anew or updates first
+  // (and the delete, re-checking the row, then sees it young). The bytes are not rewritten.
+  await tx.$executeRaw`INSERT INTO "Blob" ("sha256", "size", "data") VALUES (${digest}, ${data.byteLength}, ${Buffer.from(data.buffer, data.byteOffset, data.byteLength)}) ON CONFLICT ("sha256") DO UPDATE SET "createdAt" = CURRENT_TIMESTAMP`;
   return { sha256: digest, size: data.byteLength };
 }
 

@@ -62,6 +62,9 @@ describe("retention clean-up", () => {
     const orphaned = await storedBlob("deleted submission's model", 400);
     const fresh = await storedBlob("orphan written a moment ago", 0);
     const testSetBlob = await storedBlob("an instructor's test set", 400);
+    // An old orphan uploaded again (a new submission is about to refer to it): young again, kept.
+    const uploadedAgain = await storedBlob("deleted long ago, uploaded again now", 400);
+    await putBlob(prisma, bytes("deleted long ago, uploaded again now"));
     const otherTableBlob = await storedBlob("referred to by a table added later", 400);
 
     await submissionWith([kept, shared]);
@@ -86,7 +89,7 @@ describe("retention clean-up", () => {
 
     const blobsLeft = new Set((await prisma.blob.findMany({ select: { sha256: true } })).map((blob) => blob.sha256));
     expect(blobsLeft.has(orphaned)).toBe(false);
-    for (const sha of [kept, shared, fresh, testSetBlob, otherTableBlob]) expect(blobsLeft.has(sha), sha).toBe(true);
+    for (const sha of [kept, shared, fresh, testSetBlob, otherTableBlob, uploadedAgain]) expect(blobsLeft.has(sha), sha).toBe(true);
 
     const jobsLeft = new Set((await prisma.job.findMany({ select: { id: true } })).map((row) => row.id));
     for (const gone of [oldSucceeded, oldFailed, oldCancelledNoTime]) expect(jobsLeft.has(gone.id)).toBe(false);
