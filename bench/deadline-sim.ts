@@ -65,18 +65,19 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-/** Per-job rates for a worker with `slots` slots on this machine, from the bench report. */
-function ratesFor(report: BenchReport, slots: 1 | 2): SlotRates | null {
+/** Per-job rates on this machine, from the bench report. */
+function ratesFor(report: BenchReport): SlotRates | null {
   const score = {} as Record<Dataset, number>;
   const train = {} as Record<Dataset, number>;
   for (const dataset of ["mnist", "cifar"] as const) {
     const m = report.models.find((r) => r.name === MODEL_OF[dataset]);
     if (!m) return null;
-    // One slot has the machine: ONNX Runtime on all cores (the worker gives it 2 threads), data-parallel training.
-    // Two slots: one core each, so the one-thread rates per CPU-second.
-    if (m.onnx) score[dataset] = slots === 1 && m.onnx.allCores ? m.onnx.allCores.examplesPerSecond : m.onnx.oneThread.examplesPerCpuSecond;
-    else score[dataset] = m.scoreExamplesPerSecond;
-    train[dataset] = slots === 1 && m.parallel && m.parallel.trainExamplesPerSecond > m.trainExamplesPerSecond ? m.parallel.trainExamplesPerSecond : m.trainExamplesPerSecond;
+    // One thread per job in both cases, so 1 and 2 slots differ only in how many jobs run at once:
+    // scoring at ONNX Runtime's one-thread rate per CPU-second (a job has its core whatever else
+    // runs on a shared machine); training at TF.js's one-thread rate. A lone job's second thread
+    // (ORT's 2 threads, data-parallel training) is not counted: on a busy machine it often gains nothing.
+    score[dataset] = m.onnx ? m.onnx.oneThread.examplesPerCpuSecond : m.scoreExamplesPerSecond;
+    train[dataset] = m.trainExamplesPerSecond;
   }
   return { score, train };
 }
@@ -158,8 +159,8 @@ function run(jobs: SimJob[], slots: number, policy: DeadlineRun["policy"]): Dead
 
 /** The simulation for 1 and 2 slots, from the bench report and the measured per-job start-up. */
 export function simulateDeadline(report: BenchReport, overheadSeconds: number, seed = 20261130): DeadlineSimulation {
-  const one = ratesFor(report, 1);
-  const two = ratesFor(report, 2);
+  const one = ratesFor(report);
+  const two = ratesFor(report);
   if (!one || !two) {
     return { uploads: 0, definitions: 0, refusedDefinitions: 0, overheadSeconds, rates: {} as DeadlineSimulation["rates"], runs: [], note: "deadline simulation skipped: it needs the mnist-cnn and cifar-cnn measurements (run without --models)" };
   }
@@ -187,7 +188,7 @@ export function formatDeadline(sim: DeadlineSimulation): string {
     `  Per job: ${sim.overheadSeconds.toFixed(1)} s start-up (measured \`holdout score\` overhead + model load) + 10k test images; definitions also train on TF.js.`,
     ...([1, 2] as const).map((slots) => {
       const r = sim.rates[slots];
-      return `  Rates with ${slots} slot${slots === 1 ? " (the job has the machine)" : "s (one core each)"}: scoring ${r.score.mnist.toFixed(0)} / ${r.score.cifar.toFixed(0)} ex/s, training ${r.train.mnist.toFixed(0)} / ${r.train.cifar.toFixed(0)} ex/s (MNIST / CIFAR-10).`;
+      return `  Rates with ${slots} slot${slots === 1 ? "" : "s"} (one thread per job): scoring ${r.score.mnist.toFixed(0)} / ${r.score.cifar.toFixed(0)} ex/s, training ${r.train.mnist.toFixed(0)} / ${r.train.cifar.toFixed(0)} ex/s (MNIST / CIFAR-10).`;
     }),
     "",
     ["slots", "policy", "last file scored after", "trained-model wait p50 / p95 / max", "first upload of each student: p50 / max"].join("  |  "),
