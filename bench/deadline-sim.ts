@@ -41,7 +41,8 @@ export interface SlotRates {
 
 export interface DeadlineRun {
   slots: number;
-  policy: "fair lanes" | "FIFO";
+  /** "fair lanes, lending": the same, except that a slot kept for scoring trains while no scoring waits (a what-if, not the worker's policy). */
+  policy: "fair lanes" | "fair lanes, lending" | "FIFO";
   lastScoredSeconds: number;
   /** Seconds from the deadline until a trained model's job started: median, 95th percentile, max. */
   scoreWait: { p50: number; p95: number; max: number };
@@ -128,7 +129,8 @@ function run(jobs: SimJob[], slots: number, policy: DeadlineRun["policy"]): Dead
       let pick: SimJob | undefined;
       if (policy === "FIFO") pick = pending[0];
       else {
-        const lanes = lanesToClaim(slots, running.map((r) => r.job.lane));
+        let lanes = lanesToClaim(slots, running.map((r) => r.job.lane));
+        if (policy === "fair lanes, lending" && lanes.length === 1 && !pending.some((job) => job.lane === "score")) lanes = ["train", "baseline"];
         const served = (job: SimJob) => lastServed.get(`${job.lane}:${job.owner}`) ?? -Infinity;
         pick = pending
           .filter((job) => lanes.includes(job.lane))
@@ -169,7 +171,7 @@ export function simulateDeadline(report: BenchReport, overheadSeconds: number, s
   for (const [slots, rates] of [[1, one], [2, two]] as const) {
     const { jobs, definitions, refused } = makeJobs(rates, overheadSeconds, seed);
     counts = { uploads: STUDENTS * UPLOADS_PER_STUDENT, definitions, refused };
-    runs.push(run(jobs, slots, "fair lanes"), run(jobs, slots, "FIFO"));
+    runs.push(run(jobs, slots, "fair lanes"), ...(slots > 1 ? [run(jobs, slots, "fair lanes, lending")] : []), run(jobs, slots, "FIFO"));
   }
   return { uploads: counts.uploads, definitions: counts.definitions, refusedDefinitions: counts.refused, overheadSeconds, rates: { 1: one, 2: two }, runs, note: null };
 }

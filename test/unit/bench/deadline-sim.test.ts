@@ -25,7 +25,7 @@ describe("deadline simulation", () => {
     expect(sim.definitions).toBeGreaterThan(30);
     expect(sim.definitions).toBeLessThan(90);
     expect(sim.refusedDefinitions).toBe(0); // 45,000 / 45 = 1,000 s per CIFAR epoch < 1,800 s
-    expect(sim.runs.map((r) => `${r.slots} ${r.policy}`)).toEqual(["1 fair lanes", "1 FIFO", "2 fair lanes", "2 FIFO"]);
+    expect(sim.runs.map((r) => `${r.slots} ${r.policy}`)).toEqual(["1 fair lanes", "1 FIFO", "2 fair lanes", "2 fair lanes, lending", "2 FIFO"]);
   });
 
   it("with two slots, fair lanes keep trained models moving while definitions train; FIFO lets definitions hold both slots", () => {
