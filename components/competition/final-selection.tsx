@@ -38,13 +38,17 @@ export function FinalSelectionTable({
   rows,
   maxFinal,
   closed,
+  privateRevealed,
   preview,
   selectAction,
 }: {
   slug: string;
   rows: OwnSubmissionRow[];
   maxFinal: number;
+  /** The selection locks at the close. */
   closed: boolean;
+  /** The private score column shows once the private results are revealed (lib/submissions/late.ts privateRevealAt). */
+  privateRevealed: boolean;
   preview: boolean;
   selectAction: (slug: string, ids: string[]) => Promise<ActionResult<{ selected: number }>>;
 }) {
@@ -100,7 +104,7 @@ export function FinalSelectionTable({
               <th scope="col" className="py-2 pr-3 text-right">
                 Public score
               </th>
-              {closed && (
+              {privateRevealed && (
                 <th scope="col" className="py-2 pr-3 text-right">
                   Private score
                 </th>
@@ -143,7 +147,7 @@ export function FinalSelectionTable({
                     {row.lateLabel && <span className="ml-2 text-xs font-medium text-amber-800">{row.lateLabel}</span>}
                   </td>
                   <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.publicScore)}</td>
-                  {closed && <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.privateScore)}</td>}
+                  {privateRevealed && <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatScore(row.privateScore)}</td>}
                   <td className="max-w-xs truncate py-2 pr-3 text-slate-600" title={row.note ?? undefined}>
                     {row.note ?? ""}
                   </td>

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import type { Competition, Course, PrismaClient, Role } from "@/lib/db";
 import { can } from "@/lib/courses/permissions";
+import { privateRevealAt } from "@/lib/submissions/late";
 
 export interface CompetitionAccess {
   competition: Competition & { course: Course };
@@ -31,4 +32,25 @@ export function competitionPhase(competition: Pick<Competition, "opensAt" | "clo
   if (now < competition.opensAt) return "upcoming";
   if (now >= competition.closesAt) return "closed";
   return "open";
+}
+
+/** When students see the competition's private results (lib/submissions/late.ts privateRevealAt), with every extension counted. */
+export interface PrivateReveal {
+  at: Date;
+  revealed: boolean;
+  /** The reveal waits past the close (a late period or an extension). */
+  afterClose: boolean;
+}
+
+export async function privateRevealFor(prisma: PrismaClient, competition: Pick<Competition, "id" | "closesAt" | "latePolicy">, now = new Date()): Promise<PrivateReveal> {
+  const extensions = await prisma.extension.findMany({ where: { competitionId: competition.id }, select: { closesAt: true } });
+  const at = privateRevealAt(competition, extensions);
+  return { at, revealed: now >= at, afterClose: at > competition.closesAt };
+}
+
+/** "The private leaderboard is revealed on ... after the late period ends": for refusals and notes. */
+export function privateRevealMessage(reveal: Pick<PrivateReveal, "at" | "afterClose">): string {
+  return reveal.afterClose
+    ? `The private leaderboard is revealed on ${reveal.at.toISOString()}, after the late period and any extensions end. Until then, follow the public leaderboard.`
+    : `The private leaderboard is revealed when the competition closes at ${reveal.at.toISOString()}. Until then, follow the public leaderboard.`;
 }

@@ -1,6 +1,7 @@
 import { AppError } from "@/lib/errors";
 import { accuracyInterval } from "./statistics";
 import type { PrismaClient } from "@/lib/db";
+import { privateRevealFor, privateRevealMessage } from "@/lib/competitions/access";
 import { computeStandings, type LeaderboardEntrant, type Standing } from "./standings";
 import { boardUncertainty, loadSplitResults, type Interval, type Uncertainty } from "./uncertainty";
 
@@ -88,15 +89,17 @@ export async function publicLeaderboard(prisma: PrismaClient, competitionId: str
 
 /**
  * The private leaderboard: each entrant's best private score among their selected finals (or, if
- * they selected none, their best maxFinalSelections public submissions). Revealed when the
- * competition closes; before that it throws FORBIDDEN unless { asInstructor: true }.
+ * they selected none, their best maxFinalSelections public submissions). Revealed to students when
+ * nobody may upload any more (privateRevealAt: the close, or the end of the late period and of
+ * every extension); before that it throws FORBIDDEN unless { asInstructor: true }.
  */
 export async function privateLeaderboard(prisma: PrismaClient, competitionId: string, options: PrivateLeaderboardOptions = {}): Promise<PrivateLeaderboardRow[]> {
   const now = options.now ?? new Date();
-  const closesAt = await prisma.competition.findUnique({ where: { id: competitionId }, select: { closesAt: true } });
-  if (!closesAt) throw new AppError("NOT_FOUND", "This competition does not exist any more. Reload the course page.");
-  if (now < closesAt.closesAt && !options.asInstructor) {
-    throw new AppError("FORBIDDEN", `The private leaderboard is revealed when the competition closes at ${closesAt.closesAt.toISOString()}. Until then, follow the public leaderboard.`);
+  const competition = await prisma.competition.findUnique({ where: { id: competitionId }, select: { id: true, closesAt: true, latePolicy: true } });
+  if (!competition) throw new AppError("NOT_FOUND", "This competition does not exist any more. Reload the course page.");
+  if (!options.asInstructor) {
+    const reveal = await privateRevealFor(prisma, competition, now);
+    if (!reveal.revealed) throw new AppError("FORBIDDEN", privateRevealMessage(reveal));
   }
   const { privateOrder } = await computeStandings(prisma, competitionId);
   const results = await loadSplitResults(prisma, [...new Set(privateOrder.flatMap((standing) => [standing.privateBest.id, standing.publicBest.id]))]);

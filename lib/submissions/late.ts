@@ -72,3 +72,25 @@ export function latePeriodSteps(deadline: Deadline): Array<{ until: Date; penalt
   }
   return steps;
 }
+
+/**
+ * When the private split's results (private board, private scores and metrics, the shake-up) are
+ * revealed to students: the one place of that rule. Not at the close while anyone may still upload,
+ * as private feedback then would leak the hidden split to whoever has time left. So: the latest
+ * deadline anyone has (the close, or the latest extension's end), plus the late period when the
+ * late policy accepts late uploads (it starts at each submitter's own deadline). Staff see private
+ * results at any time (lib/courses/permissions "see"); final selections still lock at the close.
+ */
+export function privateRevealAt(competition: Pick<Competition, "closesAt" | "latePolicy">, extensions: Array<{ closesAt: Date } | null | undefined> = []): Date {
+  let latest = competition.closesAt;
+  for (const extension of extensions) {
+    if (extension && extension.closesAt > latest) latest = extension.closesAt;
+  }
+  const policy = latePolicyOf(competition);
+  return policy.kind === "penalty" ? new Date(latest.getTime() + policy.maxDays * DAY_MS) : latest;
+}
+
+/** Whether students may see private results now (see privateRevealAt). */
+export function privateRevealed(competition: Pick<Competition, "closesAt" | "latePolicy">, extensions: Array<{ closesAt: Date } | null | undefined> = [], now = new Date()): boolean {
+  return now >= privateRevealAt(competition, extensions);
+}

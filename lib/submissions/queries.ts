@@ -2,7 +2,7 @@ import { AppError } from "@/lib/errors";
 import { readReport } from "@/lib/evaluation/report";
 import { ladderView, scoreInterval } from "@/lib/leaderboard/explain";
 import type { PrismaClient } from "@/lib/db";
-import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
+import { competitionForUser, competitionPhase, privateRevealFor } from "@/lib/competitions/access";
 import { can, isStaffRole } from "@/lib/courses/permissions";
 import { queueEstimate } from "@/lib/queue/estimates";
 import { submitterFacts } from "./admission";
@@ -11,8 +11,8 @@ import { nextUtcDay } from "./daily-limit";
 /**
  * What a viewer may see of a submission. Students see their own (and their team's) and the labelled
  * reference baselines; the course's staff (instructors, co-instructors and TAs: lib/courses/permissions
- * "see") see all. Private-split numbers appear
- * only after the competition closes (staff: always).
+ * "see") see all. Private-split numbers appear to students only once the private results are
+ * revealed (privateRevealAt in ./late.ts: after the late period and every extension); staff: always.
  * Anyone else gets the same 404 as for a submission that does not exist.
  */
 export async function submissionForViewer(prisma: PrismaClient, submissionId: string, viewerId: string) {
@@ -34,12 +34,15 @@ export async function submissionForViewer(prisma: PrismaClient, submissionId: st
     throw new AppError("NOT_FOUND", "No such submission. Check the link, or find it on the competition page.");
   }
   const closed = competitionPhase(submission.competition) === "closed";
-  const showPrivate = closed || isStaff;
+  const reveal = await privateRevealFor(prisma, submission.competition);
+  const showPrivate = reveal.revealed || isStaff;
   const queue = submission.status === "QUEUED" ? await queueEstimate(prisma, submission.id) : null;
   const { report, score } = submission;
   return {
     id: submission.id,
-    competition: { id: submission.competition.id, slug: submission.competition.slug, title: submission.competition.title, closesAt: submission.competition.closesAt, closed },
+    competition: { id: submission.competition.id, slug: submission.competition.slug, title: submission.competition.title, closesAt: submission.competition.closesAt, closed,
+      /** Students see private results from then on (staff: always). */
+      privateRevealAt: reveal.at, privateRevealed: reveal.revealed },
     user: submission.user,
     kind: submission.kind,
     format: submission.format,
@@ -106,7 +109,7 @@ export type SubmissionView = Awaited<ReturnType<typeof submissionForViewer>>;
  */
 export async function ownSubmissions(prisma: PrismaClient, competitionSlug: string, userId: string) {
   const { competition } = await competitionForUser(prisma, competitionSlug, userId);
-  const closed = competitionPhase(competition) === "closed";
+  const { revealed } = await privateRevealFor(prisma, competition);
   const teamId = (await prisma.teamMember.findUnique({ where: { competitionId_userId: { competitionId: competition.id, userId } }, select: { teamId: true } }))?.teamId;
   const memberIds = teamId ? (await prisma.teamMember.findMany({ where: { teamId }, select: { userId: true } })).map((m) => m.userId) : [];
   const rows = await prisma.submission.findMany({
@@ -129,7 +132,7 @@ export async function ownSubmissions(prisma: PrismaClient, competitionSlug: stri
     selectedForFinal: row.selectedForFinal,
     disqualifiedReason: row.disqualifiedReason,
     publicScore: row.score?.publicScore ?? null,
-    privateScore: closed ? (row.score?.privateScore ?? null) : null,
+    privateScore: revealed ? (row.score?.privateScore ?? null) : null,
   }));
 }
 

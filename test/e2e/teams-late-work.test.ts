@@ -3,7 +3,8 @@
  * a real database and a real worker scoring a real Keras model: the instructor allows teams and
  * late work, two students form a team by invite code, one submits and the other selects the
  * team's final; after the close a third student's late upload loses its penalty in the grades
- * CSV, and a fourth, given an extension, submits after the close without penalty.
+ * CSV, and a fourth, given an extension, submits after the close without penalty. Students see
+ * the public board only until the late period ends (the private one is not revealed at the close).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -148,8 +149,15 @@ describe("teams, late work and extensions", () => {
     lateSubmissionId = await uploadAndWait(katherine);
     expect(await database.prisma.submission.findUniqueOrThrow({ where: { id: lateSubmissionId } })).toMatchObject({ isLate: true, latePenalty: 0.2 });
     expect(await katherine.getByTestId("late-mark").textContent()).toContain("late (-20%)");
+    // The private results wait for the late period to end (three days from the close): until then
+    // students see the public board, with the late mark, and when the private one is revealed.
     await katherine.goto(`${server.url}/c/${slug}/leaderboard`);
-    await expect.poll(() => katherine.getByTestId("private-leaderboard").locator("tbody tr", { hasText: "Katherine Late" }).textContent()).toContain("late (-20%)");
+    await expect.poll(() => katherine.getByTestId("public-leaderboard").locator("tbody tr", { hasText: "Katherine Late" }).textContent()).toContain("late (-20%)");
+    expect(await katherine.getByText("The private leaderboard is revealed on").textContent()).toContain("after the late period and any extensions end");
+    expect(await katherine.getByTestId("private-leaderboard").count()).toBe(0);
+    await katherine.goto(`${server.url}/c/${slug}/leaderboard?board=private`);
+    await katherine.getByTestId("public-leaderboard").waitFor();
+    expect(await katherine.getByTestId("private-leaderboard").count()).toBe(0);
     await screenshot(katherine, "late-leaderboard");
   });
 

@@ -127,7 +127,7 @@ export const ENDPOINTS: EndpointDoc[] = [
     who: "the submitter, and instructors of the course",
     curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/submissions/clx…`,
     response: `{ "submission": {
-  "id": "clx…", "competition": { "slug": "mnist", "title": "MNIST digits", "closed": false },
+  "id": "clx…", "competition": { "slug": "mnist", "title": "MNIST digits", "closed": false, "privateRevealAt": "…" },
   "kind": "weights", "format": "keras", "note": null,
   "status": "TRAINING", "progress": { "phase": "TRAINING", "epoch": 3, "totalEpochs": 10, "fraction": 0.3, "etaSeconds": 42 },
   "queuePosition": null, "queueEtaSeconds": null, "failureReason": null, "failureSource": null, "disqualifiedReason": null, "selectedForFinal": false,
@@ -153,7 +153,7 @@ export const ENDPOINTS: EndpointDoc[] = [
   {
     method: "GET",
     path: "/api/v1/submissions/{id}/report",
-    summary: "The full report: public metrics (per class, calibration), curves, model summary, confusion matrix, misclassified examples. Private metrics only after the close.",
+    summary: "The full report: public metrics (per class, calibration), curves, model summary, confusion matrix, misclassified examples. Private metrics only once revealed (the close, or the end of the late period and extensions).",
     who: "the submitter, and instructors of the course",
     curl: `curl ${AUTH} $HOLDOUT_URL/api/v1/submissions/clx…/report`,
     response: `{ "id": "clx…", "competition": {…}, "user": { "id": "…", "name": "Ada" }, "kind": "WEIGHTS", "format": "keras",
@@ -183,9 +183,9 @@ export const ENDPOINTS: EndpointDoc[] = [
     method: "GET",
     path: "/api/v1/competitions/{slug}/leaderboard",
     summary: "A leaderboard, best first: ?board=public (default) or ?board=private. Each row has its score's 95% interval and whether it is tied with the row above (exact McNemar on per-example correctness, computed on the server).",
-    who: "students and instructors of the course; the private board only after the close (instructors: always)",
+    who: "students and instructors of the course; the private board only once revealed: the close, or the end of the late period and extensions (instructors: always)",
     curl: `curl ${AUTH} "$HOLDOUT_URL/api/v1/competitions/mnist/leaderboard?board=public"`,
-    response: `{ "competition": { "slug": "mnist", "title": "MNIST digits", "phase": "open", "closesAt": "…" }, "board": "public",
+    response: `{ "competition": { "slug": "mnist", "title": "MNIST digits", "phase": "open", "closesAt": "…", "privateRevealAt": "…" }, "board": "public",
   "rows": [ { "rank": 1, "entrant": { "id": "…", "type": "user", "name": "Ada", "members": [ { "id": "…", "name": "Ada" } ] },
     "score": 0.9921, "entries": 3, "lastSubmissionAt": "…", "isBaseline": false, "submissionId": "…",
     "interval": { "low": 0.9884, "high": 0.995 }, "examples": 3000, "tiedWithAbove": false, "pValueVsAbove": null } ] }
@@ -193,7 +193,7 @@ private rows add: "usedFinalSelections", "publicRank", "publicScore", "publicInt
 reference baselines: "entrant": { "type": "baseline", "name": "CNN", … }, "rank": null; "submissionId" is null on other students' rows`,
     errors: [
       { status: 400, when: "board is not public or private" },
-      { status: 403, when: "private board before the close, for students" },
+      { status: 403, when: "private board before it is revealed (the close, or the end of the late period and extensions), for students" },
       { status: 404, when: "no such competition in your courses" },
     ],
   },

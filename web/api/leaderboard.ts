@@ -13,7 +13,7 @@ export function parseBoard(request: Request, fallback: Board = "public"): Board 
   return value;
 }
 
-/** One board's rows; the private one is refused (403) to students before the competition closes. */
+/** One board's rows; the private one is refused (403) to students until it is revealed (lib/submissions/late.ts privateRevealAt). */
 export function leaderboardRows(prisma: PrismaClient, competition: Pick<Competition, "id">, board: Board, isInstructor: boolean) {
   return board === "public" ? publicLeaderboard(prisma, competition.id) : privateLeaderboard(prisma, competition.id, { asInstructor: isInstructor });
 }

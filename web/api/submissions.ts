@@ -15,7 +15,7 @@ export function submissionPageUrl(baseUrl: string, slug: string, id: string): st
 export function submissionStatusJson(view: SubmissionView, baseUrl: string) {
   return {
     id: view.id,
-    competition: { slug: view.competition.slug, title: view.competition.title, closed: view.competition.closed },
+    competition: { slug: view.competition.slug, title: view.competition.title, closed: view.competition.closed, privateRevealAt: view.competition.privateRevealAt },
     kind: view.kind.toLowerCase(),
     format: view.format,
     note: view.note,
@@ -34,7 +34,7 @@ export function submissionStatusJson(view: SubmissionView, baseUrl: string) {
     createdAt: view.createdAt,
     startedAt: view.startedAt,
     finishedAt: view.finishedAt,
-    /** private and privateLoss stay null until the competition closes (instructors: always shown). */
+    /** private and privateLoss stay null until competition.privateRevealAt (the close, or the end of the late period and extensions; staff: always shown). */
     score: view.score,
     /** Per-epoch curves (definition track while training, or the uploaded history), so a live view can draw them. */
     curves: view.report?.curves ?? null,

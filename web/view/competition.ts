@@ -1,6 +1,6 @@
 import { forbidden, notFound } from "next/navigation";
 import { cache } from "react";
-import { competitionForUser, competitionPhase } from "@/lib/competitions/access";
+import { competitionForUser, competitionPhase, privateRevealFor } from "@/lib/competitions/access";
 import { db } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { requireUser } from "@/web/session";
@@ -13,7 +13,9 @@ export const loadCompetition = cache(async (slug: string) => {
   const user = await requireUser();
   try {
     const access = await competitionForUser(db(), safeDecode(slug), user.id);
-    return { ...access, user, phase: competitionPhase(access.competition) };
+    // When students see private results (after the late period and extensions, if any).
+    const reveal = await privateRevealFor(db(), access.competition);
+    return { ...access, user, phase: competitionPhase(access.competition), reveal };
   } catch (error) {
     if (isAppError(error) && error.code === "NOT_FOUND") notFound();
     throw error;

@@ -56,7 +56,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
   const { slug } = await params;
   const preview = isStudentPreview(await searchParams);
   const loaded = await loadCompetition(slug);
-  const { competition, isInstructor, phase, user } = loaded;
+  const { competition, isInstructor, phase, reveal, user } = loaded;
   const prisma = db();
   const [submissions, quota, team, testSet, baselines] = await Promise.all([
     ownSubmissions(prisma, competition.slug, user.id),
@@ -170,7 +170,15 @@ export default async function CompetitionPage({ params, searchParams }: { params
             </li>
             <li>
               The public leaderboard scores {Math.round(competition.publicFraction * 100)} % of the test set while the competition runs; the other{" "}
-              {100 - Math.round(competition.publicFraction * 100)} % decide the private leaderboard, shown after the close.
+              {100 - Math.round(competition.publicFraction * 100)} % decide the private leaderboard,{" "}
+              {reveal.afterClose ? (
+                <span data-testid="private-reveal">
+                  revealed on <LocalTime value={reveal.at.toISOString()} />, after the late period and any extensions end (not at the close, so nobody still
+                  uploading sees private results).
+                </span>
+              ) : (
+                "shown after the close."
+              )}
             </li>
             <li>
               Select up to {plural(competition.maxFinalSelections, "final submission")} for the private leaderboard; without a selection your best public ones count.
@@ -208,7 +216,7 @@ export default async function CompetitionPage({ params, searchParams }: { params
               )}
             </div>
           ) : (
-            <FinalSelectionTable slug={competition.slug} rows={rows} maxFinal={competition.maxFinalSelections} closed={closed} preview={preview} selectAction={selectFinalAction} />
+            <FinalSelectionTable slug={competition.slug} rows={rows} maxFinal={competition.maxFinalSelections} closed={closed} privateRevealed={reveal.revealed} preview={preview} selectAction={selectFinalAction} />
           )}
         </Card>
 

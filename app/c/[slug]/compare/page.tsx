@@ -123,7 +123,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
                     </th>
                     <td className="py-2 pr-3 text-right font-mono tabular-nums">{run.publicScore !== null ? formatScore(run.publicScore, 3) : "–"}</td>
                     <td className="py-2 pr-3 text-right font-mono tabular-nums">{formatNumber(run.publicLoss)}</td>
-                    <td className="py-2 pr-3 text-right font-mono tabular-nums">{run.privateScore !== null ? formatScore(run.privateScore, 3) : <span className="text-slate-500">hidden until the close</span>}</td>
+                    <td className="py-2 pr-3 text-right font-mono tabular-nums">{run.privateScore !== null ? formatScore(run.privateScore, 3) : <span className="text-slate-500">hidden until private results are revealed</span>}</td>
                     <td className="py-2 pr-3 text-right tabular-nums">{run.curves?.bestEpoch ?? "–"}</td>
                     <td className="py-2 pr-3 text-right tabular-nums">{run.curves ? (run.curves.overfitStartEpoch ?? "none") : "–"}</td>
                   </tr>

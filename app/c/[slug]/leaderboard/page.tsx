@@ -16,12 +16,13 @@ export default async function LeaderboardPage({ params, searchParams }: { params
   const { slug } = await params;
   const query = await searchParams;
   const preview = isStudentPreview(query);
-  const { competition, isStaff, phase, user } = await loadCompetition(slug);
-  const closed = phase === "closed";
+  const { competition, isStaff, phase, reveal, user } = await loadCompetition(slug);
+  // Students see private results once nobody may upload any more (the close, or after the late period and extensions).
+  const revealed = reveal.revealed;
   // Staff (instructors and TAs) see the private board before the close.
   const asInstructor = isStaff && !preview;
-  // After the close everyone sees the private board; before, instructors may look at it (?board=private).
-  const wantsPrivate = closed ? query.board !== "public" : asInstructor && query.board === "private";
+  // Once revealed everyone sees the private board; before, instructors may look at it (?board=private).
+  const wantsPrivate = revealed ? query.board !== "public" : asInstructor && query.board === "private";
   // Submission ids only where the viewer may open the report (staff: every row).
   const rows: BoardRow[] = rowsForViewer(wantsPrivate ? await privateLeaderboard(db(), competition.id, { asInstructor }) : await publicLeaderboard(db(), competition.id), {
     id: user.id,
@@ -38,14 +39,16 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           <h2 className="text-lg font-semibold">{board === "private" ? "Private leaderboard" : "Public leaderboard"}</h2>
           <p className="text-sm text-slate-600">
             {board === "private"
-              ? closed
+              ? revealed
                 ? "Final standings on the private part of the test set, from each entrant's final selections (or best public submissions). Arrows show the move from the public board."
-                : "Instructor preview: the private standings as they would be if the competition closed now. Students cannot see this."
+                : phase === "closed"
+                  ? "Instructor preview: the private standings as they stand now; late uploads and extensions may still change them. Students cannot see this yet."
+                  : "Instructor preview: the private standings as they would be if the competition closed now. Students cannot see this."
               : `Best public score per entrant, on the public part of the test set (${formatSplit(competition.publicFraction)}).`}{" "}
             {plural(ranked, "ranked entrant")}.
           </p>
         </div>
-        {(closed || asInstructor) && (
+        {(revealed || asInstructor) && (
           <nav aria-label="Leaderboards" className="flex gap-1 rounded-md bg-slate-100 p-1 text-sm">
             {(["public", "private"] as const).map((which) => (
               <Link
@@ -60,14 +63,25 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           </nav>
         )}
       </div>
-      {!closed && board === "public" && (
+      {!revealed && board === "public" && (
         <p className="mb-4 text-sm text-slate-600">
-          The private leaderboard is revealed when the competition closes, <LocalTime value={competition.closesAt.toISOString()} />.
+          {reveal.afterClose ? (
+            <>
+              The private leaderboard is revealed on <LocalTime value={reveal.at.toISOString()} />, after the late period and any extensions end.
+            </>
+          ) : (
+            <>
+              The private leaderboard is revealed when the competition closes, <LocalTime value={competition.closesAt.toISOString()} />.
+            </>
+          )}
         </p>
       )}
-      {board === "private" && !closed && (
+      {board === "private" && !revealed && (
         <div className="mb-4">
-          <Alert kind="info">Preview only: students see the private board after the close.</Alert>
+          <Alert kind="info">
+            Preview only: students see the private board from <LocalTime value={reveal.at.toISOString()} />
+            {reveal.afterClose ? ", after the late period and any extensions end." : ", the close."}
+          </Alert>
         </div>
       )}
       {rows.length === 0 ? (
@@ -102,7 +116,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           {probingGuardNote()}
         </p>
       )}
-      {closed && (
+      {revealed && (
         <p className="mt-2 text-sm">
           <Link href={`/c/${competition.slug}/shake-up`} className="text-indigo-700 underline">
             Shake-up: public rank against private rank, with intervals

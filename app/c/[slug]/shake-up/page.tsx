@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { ScoreInterval } from "@/components/competition/score-interval";
+import { LocalTime } from "@/components/local-time";
 import { Alert, Card } from "@/components/ui/form";
 import { db } from "@/lib/db";
 import { privateLeaderboard } from "@/lib/leaderboard";
@@ -13,12 +14,13 @@ export const metadata: Metadata = { title: "Shake-up" };
 
 /**
  * Public rank against private rank, with each score's 95% interval: why ranks moved at the close.
- * Students see it after the close; the course's staff also before (a preview).
+ * Students see it once the private results are revealed (the close, or after the late period and
+ * extensions: privateRevealAt); the course's staff also before (a preview).
  */
 export default async function ShakeUpPage({ params }: { params: Promise<{ slug: string }> }) {
-  const { competition, isStaff, phase, user } = await loadCompetition((await params).slug);
-  const closed = phase === "closed";
-  if (!closed && !isStaff) forbidden();
+  const { competition, isStaff, reveal, user } = await loadCompetition((await params).slug);
+  const revealed = reveal.revealed;
+  if (!revealed && !isStaff) forbidden();
   const rows = (await privateLeaderboard(db(), competition.id, { asInstructor: isStaff })).filter((row) => !row.isBaseline);
   const moved = rows.filter((row) => row.rankChange !== null && row.rankChange !== 0).length;
   const overlapping = rows.filter((row) => row.interval && row.publicInterval && row.interval.low <= row.publicInterval.high && row.publicInterval.low <= row.interval.high).length;
@@ -32,9 +34,12 @@ export default async function ShakeUpPage({ params }: { params: Promise<{ slug: 
         chance, so ranks moving at the close is expected, not unfair. {moved} of {rows.length} entrants moved; for {overlapping} of them the public and private scores&apos;
         ranges overlap.
       </p>
-      {!closed && (
+      {!revealed && (
         <div className="mt-3">
-          <Alert kind="info">Preview for the course&apos;s staff: students see this page after the close.</Alert>
+          <Alert kind="info">
+            Preview for the course&apos;s staff: students see this page from <LocalTime value={reveal.at.toISOString()} />
+            {reveal.afterClose ? ", after the late period and any extensions end." : ", the close."}
+          </Alert>
         </div>
       )}
       <div className="mt-4 overflow-x-auto">

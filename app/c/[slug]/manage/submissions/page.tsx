@@ -46,7 +46,7 @@ export default async function AllSubmissionsPage({ params, searchParams }: { par
           <div>
             <h2 className="text-lg font-semibold">All submissions</h2>
             <p className="text-sm text-slate-600">
-              {all} in total. Private scores are shown to the course's staff only until the close.
+              {all} in total. Private scores are shown to the course's staff only until students see private results (the close, or the end of the late period and extensions).
             </p>
           </div>
           {isInstructor && <RescoreAllButton total={all - countOf("CANCELLED")} rescoreAction={rescoreAction.bind(null, competition.id)} />}

@@ -145,13 +145,14 @@ export default async function SubmissionPage({ params, searchParams }: { params:
               <>
                 <p className="text-3xl font-semibold tabular-nums">{formatScore(submission.score.private)}</p>
                 <ScoreInterval interval={submission.score.privateInterval} />
-                <p className="text-xs text-slate-600">{submission.competition.closed ? "final" : "visible to instructors only until the close"}</p>
+                <p className="text-xs text-slate-600">{submission.competition.privateRevealed ? "final" : "visible to instructors only until students see private results"}</p>
               </>
             ) : (
               <>
                 <p className="text-xl font-semibold text-slate-500">Hidden</p>
                 <p className="text-xs text-slate-600">
-                  Revealed after the close, <LocalTime value={submission.competition.closesAt.toISOString()} style="short" />.
+                  Revealed <LocalTime value={submission.competition.privateRevealAt.toISOString()} style="short" />
+                  {submission.competition.privateRevealAt > submission.competition.closesAt ? ", after the late period and any extensions end." : ", at the close."}
                 </p>
               </>
             )}
@@ -188,7 +189,7 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </section>
       )}
 
-      {privateMetrics && submission.score?.private !== null && submission.viewerIsStaff && !submission.competition.closed && (
+      {privateMetrics && submission.score?.private !== null && submission.viewerIsStaff && !submission.competition.privateRevealed && (
         <p className="text-sm text-slate-600">Instructor view: private split accuracy {formatScore(privateMetrics.accuracy)} on {formatCount(privateMetrics.examples)} images.</p>
       )}
 
