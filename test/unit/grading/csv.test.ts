@@ -80,6 +80,10 @@ describe("leaderboardCsv", () => {
     isBaseline: false,
     submissionId: "s1",
     latePenalty: null,
+    interval: null,
+    examples: null,
+    tiedWithAbove: null,
+    pValueVsAbove: null,
   };
   const baseline: PublicLeaderboardRow = { ...row, rank: null, entrant: { id: "p", type: "user", name: "Prof", members: [{ id: "p", name: "Prof" }] }, isBaseline: true, entries: 1 };
 
@@ -92,7 +96,7 @@ describe("leaderboardCsv", () => {
   });
 
   it("adds the public rank and rank change for the private board", () => {
-    const privateRow: PrivateLeaderboardRow = { ...row, rank: 2, publicRank: 1, publicScore: 0.97, score: 0.95, rankChange: -1, usedFinalSelections: true };
+    const privateRow: PrivateLeaderboardRow = { ...row, rank: 2, publicRank: 1, publicScore: 0.97, score: 0.95, rankChange: -1, usedFinalSelections: true, publicInterval: null };
     expect(leaderboardCsv([privateRow])).toBe(
       "rank,name,type,members,score,entries,last_submission_at,baseline,public_rank,public_score,rank_change\r\n" +
         "2,'=cmd,team,Ada; Bo,0.95,3,2026-03-02T10:00:00.000Z,false,1,0.97,-1\r\n",
