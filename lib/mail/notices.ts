@@ -1,5 +1,6 @@
 import { recordAudit } from "@/lib/audit/record";
 import type { Prisma, PrismaClient } from "@/lib/db";
+import { privateRevealAt } from "@/lib/submissions/late";
 import { mailConfigured, siteLink } from "./config";
 import { closedMessage, scoredMessage } from "./messages";
 import { enqueueMail } from "./outbox";
@@ -39,12 +40,15 @@ export async function enqueueScoredNotice(tx: Tx, submissionId: string): Promise
   return job !== null;
 }
 
-/** Competitions that closed longer ago than this get no "closed" notice (e.g. when mail is switched on later). */
+/** Competitions whose results came out longer ago than this get no "closed" notice (e.g. when mail is switched on later). */
 export const CLOSED_NOTICE_WINDOW_DAYS = 7;
+/** How far back close times are looked at: extensions and late periods move the reveal after the close. */
+const CLOSED_LOOKBACK_DAYS = 120;
 export const CLOSED_NOTICE_ACTION = "mail.competition-closed";
 
 /**
- * "Competition closed": once per competition, after its close time, to every student of its
+ * "Competition closed": once per competition, when its private results are revealed to students
+ * (privateRevealAt: the close, or later with extensions and a late period), to every student of its
  * course who has a password (a claimed account) and has not switched it off (User.emailOnClosed).
  * The worker calls this every minute. Each competition is handled in one transaction under an
  * advisory lock, and an audit row ("mail.competition-closed") marks it done, so any number of
@@ -54,7 +58,16 @@ export const CLOSED_NOTICE_ACTION = "mail.competition-closed";
 export async function enqueueClosedNotices(prisma: PrismaClient, now = new Date()): Promise<number> {
   if (!mailConfigured()) return 0;
   const since = new Date(now.getTime() - CLOSED_NOTICE_WINDOW_DAYS * 24 * 3600 * 1000);
-  const closed = await prisma.competition.findMany({ where: { closesAt: { lte: now, gt: since } }, select: { id: true } });
+  const revealed = async (tx: Tx, competition: Parameters<typeof privateRevealAt>[0] & { id: string }) => {
+    const reveal = privateRevealAt(competition, await tx.extension.findMany({ where: { competitionId: competition.id }, select: { closesAt: true } }));
+    return reveal <= now && reveal > since;
+  };
+  const candidates = await prisma.competition.findMany({
+    where: { closesAt: { lte: now, gt: new Date(now.getTime() - CLOSED_LOOKBACK_DAYS * 24 * 3600 * 1000) } },
+    select: { id: true, closesAt: true, latePolicy: true },
+  });
+  const closed: Array<{ id: string }> = [];
+  for (const candidate of candidates) if (await revealed(prisma, candidate)) closed.push(candidate);
   if (closed.length === 0) return 0;
   const done = new Set(
     (await prisma.auditLog.findMany({ where: { action: CLOSED_NOTICE_ACTION, targetId: { in: closed.map((c) => c.id) } }, select: { targetId: true } })).map((row) => row.targetId),
@@ -64,8 +77,8 @@ export async function enqueueClosedNotices(prisma: PrismaClient, now = new Date(
     queued += await prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`holdout:${CLOSED_NOTICE_ACTION}:${id}`}))`;
       if (await tx.auditLog.findFirst({ where: { action: CLOSED_NOTICE_ACTION, targetId: id }, select: { id: true } })) return 0;
-      const competition = await tx.competition.findUnique({ where: { id }, select: { id: true, slug: true, title: true, closesAt: true, courseId: true, course: { select: { name: true } } } });
-      if (!competition || competition.closesAt > now) return 0;
+      const competition = await tx.competition.findUnique({ where: { id }, select: { id: true, slug: true, title: true, closesAt: true, latePolicy: true, courseId: true, course: { select: { name: true } } } });
+      if (!competition || !(await revealed(tx, competition))) return 0;
       const students = await tx.enrollment.findMany({
         where: { courseId: competition.courseId, role: "STUDENT", user: { passwordHash: { not: null }, emailOnClosed: true } },
         select: { rosterName: true, user: { select: { id: true, email: true, name: true, _count: { select: { submissions: { where: { competitionId: id } } } } } } },

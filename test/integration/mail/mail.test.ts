@@ -22,7 +22,7 @@ import { startWorker, type RunningWorker } from "@/worker/worker";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/db";
 import { FIXTURE_MODELS, fixtureModelFiles } from "@/test/helpers/fixtures";
 import { linkIn, startSmtpServer, type TestSmtpServer } from "@/test/helpers/smtp";
-import { makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
+import { makeCompetition, makeCourse, makeStudent, scored } from "@/test/integration/leaderboard/fixtures";
 
 const SITE = "https://holdout.example.edu";
 let database: TestDatabase;
@@ -318,5 +318,11 @@ describe("notices", () => {
     expect(await prisma.auditLog.count({ where: { action: "mail.competition-closed", targetId: competition.id } })).toBe(1);
     expect(await mailJobs("alan@holdout.test").then((jobs) => jobs.filter((j) => (j.payload as { notice?: string }).notice === "closed"))).toEqual([]);
     expect(await mailJobs("nopass@example.edu")).toEqual([]);
+
+    // With a late period, the notice waits for the private results to be revealed (the close + 2 days).
+    const late = await makeCompetition(prisma, courseId, { closesAt: new Date(Date.now() - 60_000), latePolicy: { kind: "penalty", perDayFraction: 0.1, maxDays: 2 } });
+    expect(await enqueueClosedNotices(prisma)).toBe(0);
+    expect(await enqueueClosedNotices(prisma, new Date(Date.now() + 2 * 24 * 3600 * 1000 + 60_000))).toBe(2);
+    await smtp.waitFor((m) => m.to.includes("ada@holdout.test") && m.subject === `Closed: ${late.title}`);
   });
 });
