@@ -11,7 +11,9 @@ import { emailSchema, passwordSchema } from "./schemas";
 
 /**
  * Password reset links: one-time links (only their sha256 is stored, like claim links) that let an
- * account choose a new password. Using one ends every session of the account (sessionVersion).
+ * account choose a new password. Using one ends every session of the account (sessionVersion) and
+ * revokes its API tokens: a reset is how an account is taken back, and a token someone else made
+ * in it must not outlive that.
  *
  * - An instructor resets the password of a student of a course they teach (site role STUDENT
  *   only: never a staff or administrator account); a site administrator resets anybody's.
@@ -169,7 +171,8 @@ export async function completePasswordReset(prisma: PrismaClient, token: unknown
     if (count !== 1) throw new AppError("BAD_REQUEST", RESET_REFUSALS.used);
     await tx.user.update({ where: { id: row.userId }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } });
     await tx.passwordResetToken.deleteMany({ where: { userId: row.userId, usedAt: null } });
-    await recordAudit(tx, { actorId: row.userId, courseId: null, action: "account.password-reset-used", targetType: "User", targetId: row.userId, details: { passwordResetTokenId: row.id } });
+    const revoked = await tx.apiToken.updateMany({ where: { userId: row.userId, revokedAt: null }, data: { revokedAt: now } });
+    await recordAudit(tx, { actorId: row.userId, courseId: null, action: "account.password-reset-used", targetType: "User", targetId: row.userId, details: { passwordResetTokenId: row.id, apiTokensRevoked: revoked.count } });
   });
   await resetRateLimit(prisma, `signin:email:${row.user.email}`);
   return { email: row.user.email };

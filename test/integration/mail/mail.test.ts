@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "@/lib/accounts/accounts";
 import { claimAccount, createClaimLinks } from "@/lib/accounts/claim";
 import { hashPassword } from "@/lib/accounts/password";
+import { authenticateToken, createApiToken } from "@/lib/tokens/tokens";
 import { completePasswordReset, createPasswordReset, inspectPasswordReset, requestPasswordReset, RESET_MAILS_PER_EMAIL, RESET_REQUESTS_PER_ADDRESS } from "@/lib/accounts/password-reset";
 import type { Job, User } from "@/lib/db";
 import { DEFAULT_DEMO_PASSWORD, seedDemo } from "@/lib/demo/seed";
@@ -110,7 +111,11 @@ describe("password reset", () => {
 
     expect(await inspectPasswordReset(prisma, token)).toEqual({ status: "ok", email: "ada@holdout.test", name: "Ada Student" });
     await expect(completePasswordReset(prisma, token, "short")).rejects.toThrow(/at least 8 characters/);
+    // An API token made in the account before the reset (by whoever had it) stops working.
+    const { token: apiToken } = await createApiToken(prisma, people.ada.id, "made before the reset");
+    expect(await authenticateToken(prisma, apiToken)).not.toBeNull();
     expect(await completePasswordReset(prisma, token, "a-brand-new-password")).toEqual({ email: "ada@holdout.test" });
+    expect(await authenticateToken(prisma, apiToken)).toBeNull();
     const after = await prisma.user.findUniqueOrThrow({ where: { id: people.ada.id } });
     expect(after.sessionVersion).toBe(before.sessionVersion + 1);
     expect(await authenticate(prisma, { email: "ada@holdout.test", password: "a-brand-new-password" }, 10)).toMatchObject({ id: people.ada.id });
