@@ -159,6 +159,9 @@ describe("teams, late work and extensions", () => {
     await katherine.getByTestId("public-leaderboard").waitFor();
     expect(await katherine.getByTestId("private-leaderboard").count()).toBe(0);
     await screenshot(katherine, "late-leaderboard");
+    // The overview says when the private leaderboard is revealed.
+    await katherine.goto(`${server.url}/c/${slug}`);
+    expect(await katherine.getByTestId("private-reveal").textContent()).toContain("after the late period and any extensions end");
   });
 
   it("an extension lets one student submit after the close without penalty", { timeout: 900_000 }, async () => {
