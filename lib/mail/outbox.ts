@@ -22,5 +22,7 @@ export async function enqueueMail(tx: Tx, payload: Omit<MailPayload, "version">)
     const existing = await tx.job.findFirst({ where: { type: JOB_TYPES.mail, payload: { path: ["dedupeKey"], equals: checked.dedupeKey } }, select: { id: true } });
     if (existing) return null;
   }
-  return tx.job.create({ data: { type: JOB_TYPES.mail, payload: checked, maxAttempts: MAIL_MAX_ATTEMPTS } });
+  // Lane "mail" is none of the scoring lanes (lib/queue/lanes.ts): scoring slots never take a mail
+  // job, and queue positions and ETAs count only scoring work; the worker's mail loop claims these.
+  return tx.job.create({ data: { type: JOB_TYPES.mail, lane: "mail", payload: checked, maxAttempts: MAIL_MAX_ATTEMPTS } });
 }
