@@ -2,6 +2,8 @@
  * Errors meant for the person using Holdout. The message says what went wrong and what to do;
  * the code maps to an HTTP status in one place (httpStatus), for pages, actions and the API.
  */
+import type { ZodType } from "zod";
+
 export type ErrorCode =
   | "BAD_REQUEST"
   | "UNAUTHENTICATED"
@@ -46,4 +48,14 @@ export function httpStatus(code: ErrorCode): number {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** Parses a form's or a request's input; the first problem becomes a 400 naming its field. */
+export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError("BAD_REQUEST", issue?.message ?? "Check the form and try again.", issue?.path.length ? { field: String(issue.path[0]) } : undefined);
+  }
+  return parsed.data;
 }

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { can, courseRefusal } from "@/lib/courses/permissions";
 import { DIGIT_SIDE, DrawingError, drawnDigitsAsIdx, preprocessDrawing } from "@/lib/datasets/drawn-digits";
 import type { DigitCollection, Enrollment, PrismaClient } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, parseInput } from "@/lib/errors";
 import { buildTestSetPreview, createTestSet, imagePngDataUrl, type TestSetPreview } from "./test-sets";
 
 /**
@@ -58,15 +58,6 @@ export const makeTestSetInputSchema = z
   .object({ name: z.string({ error: "The test set's name is text." }).trim().max(100, "Keep the test set's name under 100 characters.").optional() })
   .strict();
 export type MakeTestSetInput = z.input<typeof makeTestSetInputSchema>;
-
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("BAD_REQUEST", issue?.message ?? "Check the form and try again.", issue?.path.length ? { field: String(issue.path[0]) } : undefined);
-  }
-  return parsed.data;
-}
 
 export interface DigitCollectionSummary {
   id: string;
@@ -156,7 +147,7 @@ async function courseMember(prisma: PrismaClient, actorId: string, courseId: str
 /** Creates a collection in a course. Instructors of the course only; audited as "digits.create". */
 export async function createDigitCollection(prisma: PrismaClient, actorId: string, courseId: string, input: DigitCollectionInput): Promise<DigitCollectionSummary> {
   await courseMember(prisma, actorId, courseId, "manage", "create digit collections");
-  const { name, studentsMayDraw, studentsUntil } = parse(digitCollectionInputSchema, input);
+  const { name, studentsMayDraw, studentsUntil } = parseInput(digitCollectionInputSchema, input);
   const created = await prisma.$transaction(async (tx) => {
     const row = await tx.digitCollection.create({ data: { courseId, name, studentsMayDraw, closedAt: studentsUntil ?? null, createdById: actorId } });
     await recordAudit(tx, { actorId, courseId, action: "digits.create", targetType: "DigitCollection", targetId: row.id, details: { name, studentsMayDraw, studentsUntil } });
@@ -206,7 +197,7 @@ export async function collectionDigits(prisma: PrismaClient, actorId: string, co
 /** Changes a collection's name or students' drawing window, or closes it to students now. Instructors only. */
 export async function updateDigitCollection(prisma: PrismaClient, actorId: string, collectionId: string, input: DigitCollectionUpdate): Promise<DigitCollectionSummary> {
   const { collection } = await collectionFor(prisma, actorId, collectionId, "manage", "change digit collections");
-  const update = parse(digitCollectionUpdateSchema, input);
+  const update = parseInput(digitCollectionUpdateSchema, input);
   const data: { name?: string; studentsMayDraw?: boolean; closedAt?: Date | null } = {};
   if (update.name !== undefined) data.name = update.name;
   if (update.studentsMayDraw !== undefined) data.studentsMayDraw = update.studentsMayDraw;
@@ -233,7 +224,7 @@ export async function addDrawnDigit(prisma: PrismaClient, actorId: string, colle
       collection.studentsMayDraw ? "This collection no longer takes drawings from students: its drawing window has closed." : "Only instructors of this course draw in this collection. Ask an instructor to let students draw.",
     );
   }
-  const drawing = parse(drawingInputSchema, input);
+  const drawing = parseInput(drawingInputSchema, input);
   const bytes = decodeBase64(drawing.pixels);
   let pixels: Uint8Array;
   try {
@@ -284,7 +275,7 @@ export async function deleteDrawnDigit(prisma: PrismaClient, actorId: string, di
  */
 export async function makeTestSetFromCollection(prisma: PrismaClient, actorId: string, collectionId: string, input: MakeTestSetInput = {}): Promise<TestSetPreview> {
   const { collection } = await collectionFor(prisma, actorId, collectionId, "manage", "make test sets");
-  const { name } = parse(makeTestSetInputSchema, input);
+  const { name } = parseInput(makeTestSetInputSchema, input);
   const digits = await prisma.drawnDigit.findMany({ where: { collectionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { label: true, pixels: true } });
   if (digits.length === 0) throw new AppError("CONFLICT", "The collection has no drawings yet. Draw some digits first (ideally several of each digit).");
   const files = drawnDigitsAsIdx(digits.map((digit) => ({ label: digit.label, pixels: new Uint8Array(digit.pixels) })));

@@ -3,7 +3,7 @@ import { emailSchema } from "@/lib/accounts/schemas";
 import { generateJoinCode } from "@/lib/accounts/accounts";
 import { recordAudit } from "@/lib/audit/record";
 import { Prisma, type Course, type PrismaClient, type Role } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, parseInput } from "@/lib/errors";
 import { can, canCreateCourses, requireCourse, STAFF_ROLES, type StaffRole } from "./permissions";
 
 export const courseInputSchema = z.object({
@@ -11,15 +11,6 @@ export const courseInputSchema = z.object({
   term: z.string().trim().max(60, "Keep the term under 60 characters, like \"Fall 2026\".").optional().default(""),
 });
 export type CourseInput = z.input<typeof courseInputSchema>;
-
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("BAD_REQUEST", issue?.message ?? "Check the form and try again.", issue?.path.length ? { field: String(issue.path[0]) } : undefined);
-  }
-  return parsed.data;
-}
 
 /** A course as its member sees it; the join code only for its staff (instructors and TAs). */
 export interface CourseView {
@@ -69,7 +60,7 @@ export async function createCourse(prisma: PrismaClient, actorId: string, input:
   if (!actor || !canCreateCourses(actor.role)) {
     throw new AppError("FORBIDDEN", "Only instructor accounts can create courses. Ask a site administrator for an instructor account (holdout create-instructor, or the /admin page).");
   }
-  const { name, term } = parse(courseInputSchema, input);
+  const { name, term } = parseInput(courseInputSchema, input);
   const joinCode = await uniqueJoinCode(prisma, name);
   const course = await prisma.$transaction(async (tx) => {
     const created = await tx.course.create({ data: { name, term, joinCode, createdById: actorId, enrollments: { create: { userId: actorId, role: "INSTRUCTOR" } } } });
@@ -105,7 +96,7 @@ export type CourseUpdate = z.input<typeof courseUpdateSchema>;
  */
 export async function updateCourse(prisma: PrismaClient, actorId: string, courseId: string, input: CourseUpdate): Promise<CourseView> {
   const enrollment = await requireCourse(prisma, actorId, courseId, "manage", "change the course's settings");
-  const update = parse(courseUpdateSchema, input);
+  const update = parseInput(courseUpdateSchema, input);
   const current = await prisma.course.findUniqueOrThrow({ where: { id: courseId } });
   const data: Prisma.CourseUpdateInput = {};
   if (update.name !== undefined) data.name = update.name;
@@ -145,7 +136,7 @@ export interface StaffMember {
  */
 export async function addStaff(prisma: PrismaClient, actorId: string, courseId: string, input: StaffInput): Promise<StaffMember> {
   await requireCourse(prisma, actorId, courseId, "manage", "add co-instructors or teaching assistants");
-  const { email, role } = parse(staffInputSchema, input);
+  const { email, role } = parseInput(staffInputSchema, input);
   const user = await prisma.user.findUnique({ where: { email } });
   if (!user) {
     throw new AppError(
