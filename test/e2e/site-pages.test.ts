@@ -467,7 +467,7 @@ describe("reports, live status and leaderboards", () => {
     expect(texts[1]).toContain("Alan Student");
     expect(texts[1]).toContain("1 place down");
     await screenshot(page, "leaderboard-private");
-    await page.getByRole("link", { name: "Public" }).click();
+    await page.getByRole("link", { name: "Public", exact: true }).click();
     await page.getByTestId("public-leaderboard").waitFor();
     expect((await page.getByTestId("public-leaderboard").locator("tbody tr").first().textContent()) ?? "").toContain("Alan Student");
   });
