@@ -338,7 +338,9 @@ describe("following a submission, reports, leaderboards and exports", () => {
 
   it("hides private scores from students until the close, but not from instructors", async () => {
     const student = await as("ada").get(`/api/v1/submissions/${scoredId}`);
-    expect(student.body.submission.score).toEqual({ metric: "accuracy", public: 0.99, publicLoss: 0.03, private: null, privateLoss: null });
+    expect(student.body.submission.score).toMatchObject({ metric: "accuracy", public: 0.99, publicLoss: 0.03, private: null, privateLoss: null, privateInterval: null });
+    // Nothing else about the private split (and no per-example results) is in the answer.
+    expect(Object.keys(student.body.submission.score).sort()).toEqual(["ladder", "metric", "private", "privateInterval", "privateLoss", "public", "publicInterval", "publicLoss"]);
     const instructor = await as("instructor").get(`/api/v1/submissions/${scoredId}`);
     expect(instructor.body.submission.score).toMatchObject({ public: 0.99, private: 0.985 });
     const report = await as("ada").get(`/api/v1/submissions/${scoredId}/report`);

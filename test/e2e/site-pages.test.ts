@@ -526,7 +526,9 @@ describe("instructor pages", () => {
     await alanRow.getByRole("button", { name: /Disqualify/ }).click();
     await alanRow.getByLabel(/Reason for disqualifying/).fill("Trained on the test set");
     await alanRow.getByRole("button", { name: "Disqualify", exact: true }).click();
-    await page.getByText("Trained on the test set").waitFor();
+    // Saved when the row offers to reinstate it (the page also says "likely trained on the test set"
+    // in its integrity checks, so the reason's text alone would not show the save happened).
+    await alanRow.getByRole("button", { name: /Reinstate/ }).waitFor();
     const disqualified = await database.prisma.submission.findFirstOrThrow({ where: { userId: ids.alan, disqualifiedReason: { not: null } } });
     expect(disqualified.disqualifiedReason).toBe("Trained on the test set");
     expect(await database.prisma.auditLog.count({ where: { action: "submission.disqualify", targetId: disqualified.id } })).toBe(1);

@@ -128,7 +128,7 @@ describe("a whole competition", () => {
       const correct = Math.round(score.publicScore * 3000) + Math.round(score.privateScore * 7000);
       expect((correct / 10000).toFixed(4)).toBe(fixture.accuracy.toFixed(4));
       const shown = (await (id === tfjsId ? katherine : ada).getByTestId("public-score").textContent()) ?? "";
-      expect(shown).toContain(`${(score.publicScore * 100).toFixed(2)} %`);
+      expect(shown).toContain(`${(score.publicScore * 100).toFixed(3)} %`);
     }
   });
 

@@ -62,7 +62,7 @@ describe("training settings", () => {
       epochs: 10,
       validationSplit: 0.1,
       earlyStoppingPatience: null,
-      augmentation: { horizontalFlip: false, rotationDegrees: 0, widthShift: 0, heightShift: 0 },
+      augmentation: { horizontalFlip: false, rotationDegrees: 0, widthShift: 0, heightShift: 0, cropPadding: 0, zoom: 0 },
     });
   });
 
