@@ -45,8 +45,3 @@ export function lateFactor(policy: LatePolicy, days: number): number {
   if (days > policy.maxDays) return 0;
   return Math.max(0, 1 - policy.perDayFraction * days);
 }
-
-/** Points after the late policy, rounded to 2 decimals. */
-export function applyLatePolicy(policy: LatePolicy, points: number, days: number): number {
-  return roundPoints(points * lateFactor(policy, days));
-}

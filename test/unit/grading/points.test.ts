@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyLatePolicy, lateDays, lateFactor, pointsForScore, roundPoints } from "@/lib/grading/points";
+import { lateDays, lateFactor, pointsForScore, roundPoints } from "@/lib/grading/points";
 import { gradingSchemeSchema, latePolicySchema, type GradingScheme, type LatePolicy } from "@/lib/grading/schemes";
 
 const linear: GradingScheme = { kind: "linear", baseline: 0.9, target: 0.99, maxPoints: 100 };
@@ -67,17 +67,18 @@ describe("late policy", () => {
   });
 
   it("takes perDayFraction per started day and everything after maxDays", () => {
-    expect(applyLatePolicy(penalty, 80, 0)).toBe(80);
-    expect(applyLatePolicy(penalty, 80, 1)).toBe(72);
-    expect(applyLatePolicy(penalty, 80, 3)).toBe(56);
-    expect(applyLatePolicy(penalty, 80, 4)).toBe(0);
-    expect(applyLatePolicy(penalty, 33.33, 2)).toBe(26.66);
+    const points = (base: number, days: number) => roundPoints(base * lateFactor(penalty, days));
+    expect(points(80, 0)).toBe(80);
+    expect(points(80, 1)).toBe(72);
+    expect(points(80, 3)).toBe(56);
+    expect(points(80, 4)).toBe(0);
+    expect(points(33.33, 2)).toBe(26.66);
     expect(lateFactor({ kind: "penalty", perDayFraction: 0.5, maxDays: 5 }, 3)).toBe(0);
   });
 
   it("gives late work nothing under the none policy", () => {
-    expect(applyLatePolicy({ kind: "none" }, 80, 0)).toBe(80);
-    expect(applyLatePolicy({ kind: "none" }, 80, 1)).toBe(0);
+    expect(lateFactor({ kind: "none" }, 0)).toBe(1);
+    expect(lateFactor({ kind: "none" }, 1)).toBe(0);
   });
 });
 
