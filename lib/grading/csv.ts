@@ -119,7 +119,9 @@ function isPrivateRow(row: PublicLeaderboardRow | PrivateLeaderboardRow): row is
  */
 export function leaderboardCsv(rows: Array<PublicLeaderboardRow | PrivateLeaderboardRow>, options: { private?: boolean } = {}): string {
   const isPrivate = options.private ?? (rows.length > 0 && rows.every(isPrivateRow));
-  const header = ["rank", "name", "type", "members", "score", "entries", "last_submission_at", "baseline", ...(isPrivate ? ["public_rank", "public_score", "rank_change"] : [])];
+  // late_penalty: the fraction the grade loses (empty when on time); score_low/score_high: the
+  // score's 95% interval on its split (empty when unknown).
+  const header = ["rank", "name", "type", "members", "score", "entries", "last_submission_at", "baseline", ...(isPrivate ? ["public_rank", "public_score", "rank_change"] : []), "late_penalty", "score_low", "score_high"];
   return toCsv(
     header,
     rows.map((row) => [
@@ -132,6 +134,9 @@ export function leaderboardCsv(rows: Array<PublicLeaderboardRow | PrivateLeaderb
       row.lastSubmissionAt.toISOString(),
       row.isBaseline,
       ...(isPrivate && isPrivateRow(row) ? [row.publicRank, row.publicScore, row.rankChange] : []),
+      row.latePenalty,
+      row.interval?.low ?? null,
+      row.interval?.high ?? null,
     ]),
   );
 }

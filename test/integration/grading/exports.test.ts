@@ -60,7 +60,7 @@ describe("leaderboard CSV", () => {
     expect(byDefault.status).toBe(200);
     expect(byDefault.fileName).toBe(`${closed.slug}-private-leaderboard.csv`);
     const privateRows = rows(byDefault.text);
-    expect(privateRows[0]).toEqual(["rank", "name", "type", "members", "score", "entries", "last_submission_at", "baseline", "public_rank", "public_score", "rank_change"]);
+    expect(privateRows[0]).toEqual(["rank", "name", "type", "members", "score", "entries", "last_submission_at", "baseline", "public_rank", "public_score", "rank_change", "late_penalty", "score_low", "score_high"]);
     expect(privateRows.slice(1).map((r) => [r[0], r[1], r[4], r[8]])).toEqual([["1", "Bob", "0.972", "2"], ["2", "Ada", "0.945", "1"]]);
 
     const publicBoard = await get(boardGet, "instructor", closed.slug, "?board=public");

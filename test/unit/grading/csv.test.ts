@@ -85,23 +85,24 @@ describe("leaderboardCsv", () => {
     tiedWithAbove: null,
     pValueVsAbove: null,
   };
+  const lateRow: PublicLeaderboardRow = { ...row, latePenalty: 0.2, interval: { low: 0.95, high: 0.98 } };
   const baseline: PublicLeaderboardRow = { ...row, rank: null, entrant: { id: "p", type: "user", name: "Prof", members: [{ id: "p", name: "Prof" }] }, isBaseline: true, entries: 1 };
 
   it("writes the public board", () => {
-    expect(leaderboardCsv([baseline, row])).toBe(
-      "rank,name,type,members,score,entries,last_submission_at,baseline\r\n" +
-        ",Prof,user,Prof,0.97,1,2026-03-02T10:00:00.000Z,true\r\n" +
-        "1,'=cmd,team,Ada; Bo,0.97,3,2026-03-02T10:00:00.000Z,false\r\n",
+    expect(leaderboardCsv([baseline, lateRow])).toBe(
+      "rank,name,type,members,score,entries,last_submission_at,baseline,late_penalty,score_low,score_high\r\n" +
+        ",Prof,user,Prof,0.97,1,2026-03-02T10:00:00.000Z,true,,,\r\n" +
+        "1,'=cmd,team,Ada; Bo,0.97,3,2026-03-02T10:00:00.000Z,false,0.2,0.95,0.98\r\n",
     );
   });
 
   it("adds the public rank and rank change for the private board", () => {
     const privateRow: PrivateLeaderboardRow = { ...row, rank: 2, publicRank: 1, publicScore: 0.97, score: 0.95, rankChange: -1, usedFinalSelections: true, publicInterval: null };
     expect(leaderboardCsv([privateRow])).toBe(
-      "rank,name,type,members,score,entries,last_submission_at,baseline,public_rank,public_score,rank_change\r\n" +
-        "2,'=cmd,team,Ada; Bo,0.95,3,2026-03-02T10:00:00.000Z,false,1,0.97,-1\r\n",
+      "rank,name,type,members,score,entries,last_submission_at,baseline,public_rank,public_score,rank_change,late_penalty,score_low,score_high\r\n" +
+        "2,'=cmd,team,Ada; Bo,0.95,3,2026-03-02T10:00:00.000Z,false,1,0.97,-1,,,\r\n",
     );
-    expect(leaderboardCsv([], { private: true })).toBe("rank,name,type,members,score,entries,last_submission_at,baseline,public_rank,public_score,rank_change\r\n");
+    expect(leaderboardCsv([], { private: true })).toBe("rank,name,type,members,score,entries,last_submission_at,baseline,public_rank,public_score,rank_change,late_penalty,score_low,score_high\r\n");
   });
 });
 
