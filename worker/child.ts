@@ -18,6 +18,9 @@ import { parseCustomTestSet } from "@/lib/datasets";
 import { encodeTestSet } from "@/lib/competitions/test-set-format";
 
 /** Every message is parsed before it leaves (lib/sandbox/protocol.ts); one that does not fit is a platform failure. */
+/** Messages handed to IPC but not yet written out (a parsed test set is megabytes). */
+const unsent = new Set<Promise<void>>();
+
 function send(message: ChildMessage) {
   let checked: ChildMessage;
   try {
@@ -25,7 +28,9 @@ function send(message: ChildMessage) {
   } catch (error) {
     checked = { type: "failure", source: "PLATFORM", message: scrubPaths((error as Error).message) };
   }
-  process.send?.(checked);
+  const written = new Promise<void>((resolve) => process.send?.(checked, undefined, {}, () => resolve()) ?? resolve());
+  unsent.add(written);
+  void written.then(() => unsent.delete(written));
 }
 
 async function check(task: CheckTask): Promise<{ verdict: CheckVerdict; rates: EngineRates }> {
@@ -110,7 +115,9 @@ async function handle(raw: unknown): Promise<boolean> {
 function next(): void {
   process.once("message", async (raw: unknown) => {
     if (await handle(raw)) return next();
-    // Let the IPC message flush, then exit: wasm and tfjs keep handles that would hold the process.
+    // Exit once every message is written (process.exit drops what IPC has not sent yet: a large
+    // result arrived cut off); wasm and tfjs keep handles that would otherwise hold the process.
+    await Promise.all(unsent);
     setTimeout(() => process.exit(0), 50);
   });
 }
