@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { saveModelToMemory } from "@/lib/engine/save-to-memory";
 import { initEngine, type EngineInfo, type EnginePreference } from "@/lib/engine/backend";
 import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
+import { TRAINING_FLOPS_PER_FORWARD_FLOP } from "@/lib/engine/flop-rules";
 import { createOnnxScorer, exportLayersModel, measureOnnxMatMul, type MatMulCeiling } from "@/lib/engine/onnx";
 import { applyLookup, pixelLookupTables } from "@/lib/models/preprocessing";
 import { runWasmKernel } from "@/lib/engine/wasm-kernels/kernel-scope";
@@ -242,8 +243,8 @@ async function benchModel(reference: ReferenceModel, plan: ModelPlan, options: B
     scoreGflops: (flops * scoreExamplesPerSecond) / 1e9,
     trainExamplesPerSecond: single,
     // Forward + input gradient + weight gradient: ~3x the forward FLOPs.
-    trainGflops: (3 * flops * single) / 1e9,
-    parallel: parallel === null ? null : { replicas, trainExamplesPerSecond: parallel, trainGflops: (3 * flops * parallel) / 1e9 },
+    trainGflops: (TRAINING_FLOPS_PER_FORWARD_FLOP * flops * single) / 1e9,
+    parallel: parallel === null ? null : { replicas, trainExamplesPerSecond: parallel, trainGflops: (TRAINING_FLOPS_PER_FORWARD_FLOP * flops * parallel) / 1e9 },
     onnx,
   };
 }

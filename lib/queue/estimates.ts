@@ -11,10 +11,9 @@
  */
 import type { PrismaClient } from "@/lib/db";
 import { readReportColumn } from "@/lib/evaluation/report";
+import { TRAINING_FLOPS_PER_FORWARD_FLOP } from "@/lib/engine/flop-rules";
 import type { JobLane } from "./lanes";
 
-/** Training costs about three forward passes: the forward pass, the input and the weight gradients. */
-export const TRAINING_FLOPS_PER_FORWARD_FLOP = 3;
 /** How many recent jobs or reports a measurement reads. */
 const RECENT = 30;
 /** Workers seen within this long count as alive (their heartbeat runs every 5 s). */

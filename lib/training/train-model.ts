@@ -16,6 +16,7 @@ import { classificationLoss, countCorrect, type LossFunction } from "./loss";
 import { applyGradients, computeGradients, createOptimizer } from "./gradients";
 import { DataParallelGroup } from "./parallel/data-parallel";
 import { forwardFlopsPerExample } from "@/lib/engine/model-flops";
+import { TRAINING_FLOPS_PER_FORWARD_FLOP } from "@/lib/engine/flop-rules";
 import { analyzeCurves } from "./overtraining";
 import type { EpochMetrics, StopKind, TrainingBudget, TrainingData, TrainingHooks, TrainingResult, TrainingSettings } from "./types";
 
@@ -217,7 +218,7 @@ function chooseReplicas(requested: TrainOptions["replicas"], model: tf.LayersMod
   if (typeof requested === "number") return Math.max(1, Math.floor(requested));
   const cpus = Math.min(maxReplicas, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
   if (tf.getBackend() !== "wasm" || cpus < 2 || totalBatches < MIN_BATCHES_FOR_PARALLEL) return 1;
-  const flopsPerWeight = (3 * forwardFlopsPerExample(model) * batchSize) / Math.max(1, model.countParams());
+  const flopsPerWeight = (TRAINING_FLOPS_PER_FORWARD_FLOP * forwardFlopsPerExample(model) * batchSize) / Math.max(1, model.countParams());
   if (flopsPerWeight < MIN_FLOPS_PER_WEIGHT_FOR_PARALLEL) return 1;
   // Shards below ~16 examples leave the GEMMs too small to be efficient.
   return Math.max(1, Math.min(cpus, 4, Math.floor(batchSize / 16)));
